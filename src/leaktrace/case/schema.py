@@ -1,0 +1,74 @@
+"""Column schemas of the case store's tables."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyarrow as pa
+
+
+@dataclass(frozen=True)
+class TableSchema:
+    schema: pa.Schema
+
+    def to_arrow(self, rows: list[dict]) -> pa.Table:
+        return pa.Table.from_pylist(rows, schema=self.schema)
+
+    def empty_table(self) -> pa.Table:
+        return self.schema.empty_table()
+
+
+MANIFEST = TableSchema(pa.schema([
+    ("path", pa.string()),          # forensic path, `!` between archive members
+    ("holder", pa.string()),
+    ("parent", pa.string()),        # container path, null for files on disk
+    ("depth", pa.int32()),
+    ("size", pa.int64()),
+    ("sha256", pa.string()),
+    ("mtime", pa.string()),         # file modification time (files on disk only)
+    ("format", pa.string()),
+    ("encoding", pa.string()),
+    ("status", pa.string()),        # done | failed | skipped
+    ("reason", pa.string()),
+    ("tables", pa.int32()),
+    ("rows", pa.int64()),
+    ("text_bytes", pa.int64()),
+    ("findings", pa.int64()),
+    ("records", pa.int64()),
+]))
+
+FINDINGS = TableSchema(pa.schema([
+    ("path", pa.string()),
+    ("holder", pa.string()),
+    ("type", pa.string()),
+    ("value", pa.string()),         # normalised value (sensitive: masked on output)
+    ("locator", pa.string()),       # human-readable place inside the document
+    ("byte_offset", pa.int64()),    # text: offset of the raw match in the document
+    ("line", pa.int64()),
+    ("tbl", pa.string()),           # tables: sheet / table name
+    ("row", pa.int64()),            # tables: 1-based row as a human reads the sheet
+    ("col", pa.string()),           # tables: column header
+    ("confidence", pa.float32()),
+    ("record", pa.int64()),         # ordinal of the record within the document, if any
+]))
+
+RECORDS = TableSchema(pa.schema([
+    ("path", pa.string()),
+    ("holder", pa.string()),
+    ("record", pa.int64()),         # 1-based ordinal within the document
+    ("locator", pa.string()),
+    ("kind", pa.string()),          # row | line
+    ("dataset", pa.string()),       # path plus table name: the leaked dataset it belongs to
+    ("roles", pa.string()),         # JSON: column -> role of the dataset
+    ("ids", pa.string()),           # subject identifiers `type:value;...`
+    ("other_ids", pa.string()),     # identifiers on the record that are not the subject's
+    ("name", pa.string()),
+    ("fields", pa.string()),        # JSON of typed fields (address, time, amount, ...)
+    ("valid", pa.bool_()),          # False: only invalid identifiers on the row
+]))
+
+SCHEMAS: dict[str, TableSchema] = {
+    "manifest": MANIFEST,
+    "findings": FINDINGS,
+    "records": RECORDS,
+}

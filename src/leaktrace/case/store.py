@@ -1,0 +1,201 @@
+"""The case store: Parquet parts committed in batches, queried through DuckDB.
+
+Layout of a case folder::
+
+    case.json                     what the case is (created, evidence roots)
+    parts/bNNNNNN.<table>.K.parquet   data parts of batch N (findings, records, ...)
+    parts/bNNNNNN.manifest.parquet    the batch's manifest: written last, it commits the batch
+    audit.log                     JSON lines: reveals and other acts that must be on record
+
+A batch is committed when its manifest part exists. Parts of a batch without a
+manifest (an interrupted run) are deleted when the store is opened for writing,
+so a resumed scan redoes exactly the uncommitted items, never duplicating any.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from .schema import SCHEMAS
+
+PART_RE = re.compile(r"^b(\d{6})\.([a-z_]+)(?:\.(\d+))?\.parquet$")
+
+
+class CaseError(Exception):
+    """A case folder that cannot be used as asked."""
+
+
+class CaseStore:
+    """One case folder."""
+
+    def __init__(self, root: Path | str, create: bool = False):
+        self.root = Path(root)
+        self.parts = self.root / "parts"
+        if create:
+            self.parts.mkdir(parents=True, exist_ok=True)
+            meta = self.root / "case.json"
+            if not meta.exists():
+                _write_json(meta, {"format": 1, "created": _now()})
+        elif not (self.root / "case.json").exists():
+            raise CaseError(f"{self.root}: not a leaktrace case (no case.json); run `leaktrace scan` first")
+
+    # -- metadata -------------------------------------------------------
+    @property
+    def meta(self) -> dict:
+        return json.loads((self.root / "case.json").read_text("utf-8"))
+
+    def update_meta(self, **values) -> None:
+        meta = self.meta
+        meta.update(values)
+        _write_json(self.root / "case.json", meta)
+
+    def audit(self, action: str, **details) -> None:
+        """Append an entry to the case's audit log."""
+        entry = {"time": _now(), "action": action, **details}
+        with open(self.root / "audit.log", "a", encoding="utf-8") as f:
+            f.write(json.dumps(entry, ensure_ascii=False) + "\n")
+
+    # -- writing --------------------------------------------------------
+    def recover(self) -> int:
+        """Delete temp files and parts of uncommitted batches; returns how many."""
+        committed = self._committed_batches()
+        removed = 0
+        for p in self.parts.iterdir():
+            m = PART_RE.match(p.name)
+            if p.name.endswith(".tmp") or (m and int(m.group(1)) not in committed):
+                p.unlink()
+                removed += 1
+        return removed
+
+    def _committed_batches(self) -> set[int]:
+        out = set()
+        for p in self.parts.glob("b*.manifest.parquet"):
+            m = PART_RE.match(p.name)
+            if m:
+                out.add(int(m.group(1)))
+        return out
+
+    def new_batch(self) -> "Batch":
+        existing = [int(m.group(1)) for p in self.parts.iterdir() if (m := PART_RE.match(p.name))]
+        return Batch(self, max(existing, default=0) + 1)
+
+    # -- reading --------------------------------------------------------
+    def has(self, table: str) -> bool:
+        return any(self.parts.glob(f"b*.{table}*.parquet"))
+
+    @contextmanager
+    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A DuckDB connection with one view per table over the committed parts."""
+        con = duckdb.connect()
+        try:
+            spill = self.root / "tmp"
+            con.execute(f"SET temp_directory='{_sql_str(str(spill))}'")
+            committed = self._committed_batches()
+            for table, schema in SCHEMAS.items():
+                files = sorted(
+                    str(p) for p in self.parts.glob(f"b*.{table}*.parquet")
+                    if (m := PART_RE.match(p.name)) and int(m.group(1)) in committed
+                )
+                if files:
+                    listing = ", ".join(f"'{_sql_str(f)}'" for f in files)
+                    con.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet([{listing}], union_by_name=true)")
+                else:
+                    con.register(f"_empty_{table}", schema.empty_table())
+                    con.execute(f"CREATE VIEW {table} AS SELECT * FROM _empty_{table}")
+            yield con
+        finally:
+            con.close()
+
+    def done_paths(self) -> set[str]:
+        """Paths of top-level files whose scan is committed."""
+        with self.connect() as con:
+            rows = con.execute("SELECT path FROM manifest WHERE depth = 0").fetchall()
+        return {r[0] for r in rows}
+
+
+class Batch:
+    """Rows for one batch of items; nothing is visible until `commit()`."""
+
+    def __init__(self, store: CaseStore, number: int, part_rows: int = 1_000_000):
+        self.store = store
+        self.number = number
+        self.part_rows = part_rows
+        self._buffers: dict[str, list[pa.Table]] = {}
+        self._sizes: dict[str, int] = {}
+        self._written: dict[str, int] = {}
+        self._temps: list[tuple[Path, Path]] = []
+
+    def add(self, table: str, rows: list[dict] | pa.Table) -> None:
+        """Add rows (dicts or an Arrow table with the table's schema)."""
+        if not isinstance(rows, pa.Table):
+            rows = SCHEMAS[table].to_arrow(list(rows))
+        if rows.num_rows == 0:
+            return
+        self._buffers.setdefault(table, []).append(rows)
+        self._sizes[table] = self._sizes.get(table, 0) + rows.num_rows
+        if table != "manifest" and self._sizes[table] >= self.part_rows:
+            self._flush(table)
+
+    def _flush(self, table: str) -> None:
+        tables = self._buffers.get(table)
+        if not tables:
+            return
+        k = self._written.get(table, 0)
+        self._written[table] = k + 1
+        name = f"b{self.number:06d}.{table}.parquet" if table == "manifest" else f"b{self.number:06d}.{table}.{k}.parquet"
+        final = self.store.parts / name
+        tmp = final.with_name(final.name + ".tmp")
+        data = pa.concat_tables([t.cast(SCHEMAS[table].schema) for t in tables])
+        pq.write_table(data, tmp, compression="zstd")
+        self._temps.append((tmp, final))
+        self._buffers[table] = []
+        self._sizes[table] = 0
+
+    def commit(self) -> None:
+        """Write every part, then the manifest last: the batch becomes visible atomically."""
+        for table in list(self._buffers):
+            if table != "manifest":
+                self._flush(table)
+        for tmp, final in self._temps:
+            _fsync(tmp)
+            os.replace(tmp, final)
+        self._temps.clear()
+        if self._buffers.get("manifest"):
+            self._flush("manifest")
+            tmp, final = self._temps.pop()
+            _fsync(tmp)
+            os.replace(tmp, final)
+        _fsync(self.store.parts)
+
+
+def _fsync(path: Path) -> None:
+    """Flush a file or folder to disk."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _write_json(path: Path, obj) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(obj, ensure_ascii=False, indent=1), "utf-8")
+    os.replace(tmp, path)
+
+
+def _sql_str(s: str) -> str:
+    return s.replace("'", "''")
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")

@@ -1,0 +1,131 @@
+"""The `leaktrace` command: one subcommand per stage."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+
+from .case.store import CaseError, CaseStore
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="leaktrace: personal-data trafficking and breach evidence workbench.")
+out = Console()
+err = Console(stderr=True)
+
+CaseOpt = typer.Option(..., "--case", "-c", help="Case folder (created by scan).")
+
+
+def _open(case: Path) -> CaseStore:
+    try:
+        return CaseStore(case)
+    except CaseError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2)
+
+
+@app.command()
+def synth(
+    out_dir: Path = typer.Argument(..., help="Folder to write the generated case into."),
+    persons: int = typer.Option(20000, "--persons", help="Number of synthetic persons."),
+    seed: int = typer.Option(1, "--seed"),
+    variant: str = typer.Option("clean", "--variant", help="clean | nasty"),
+):
+    """Generate a deterministic synthetic case (evidence, references, canaries, web, truth)."""
+    from .synth import generate
+
+    if variant not in ("clean", "nasty"):
+        err.print("[red]error:[/red] --variant must be clean or nasty")
+        raise typer.Exit(2)
+    summary = generate(out_dir, persons=persons, seed=seed, variant=variant)
+    out.print(f"synthetic case written to {out_dir}: {summary}")
+
+
+@app.command()
+def scan(
+    evidence: Path = typer.Argument(..., exists=True, help="Evidence folder: one subfolder per holder."),
+    case: Path = CaseOpt,
+    holder: Optional[str] = typer.Option(None, "--holder", help="Treat EVIDENCE as the items of this one holder."),
+    detect: bool = typer.Option(True, "--detect/--no-detect", help="Find identifiers (default) or only ingest."),
+    batch_files: int = typer.Option(200, "--batch-files", help="Commit the case store every N files.", hidden=True),
+):
+    """Ingest evidence into the case: hash, unpack, decode, detect. Resumes where it stopped."""
+    from .ingest.scan import Scanner
+    from .progress import ScanProgress
+
+    store = CaseStore(case, create=True)
+    roots = set(store.meta.get("evidence_roots", []))
+    roots.add(str(evidence.resolve()))
+    store.update_meta(evidence_roots=sorted(roots))
+    detector = None
+    if detect:
+        from .detect.engine import Detector
+
+        detector = Detector()
+    with ScanProgress(evidence, holder, err) as progress:
+        scanner = Scanner(store, detector, batch_files=batch_files, on_progress=progress.update)
+        stats = scanner.scan(evidence, holder)
+    err.print(
+        f"scanned {stats.files} files ({stats.skipped_done} already done), {stats.documents} documents, "
+        f"{stats.bytes / 1e6:.1f} MB, {stats.failed} failed, {stats.findings} findings, {stats.records} records"
+    )
+
+
+@app.command()
+def status(case: Path = CaseOpt):
+    """What the case holds: items by status with reasons, and totals."""
+    from .inspect import print_status
+
+    print_status(_open(case), out)
+
+
+@app.command()
+def verify(
+    case: Path = CaseOpt,
+    evidence: Path = typer.Argument(..., exists=True, help="The evidence folder scanned into the case."),
+    holder: Optional[str] = typer.Option(None, "--holder"),
+):
+    """Re-hash evidence files and list changed, missing and new ones (exit 1 if any)."""
+    from .inspect import verify_evidence
+
+    problems = verify_evidence(_open(case), evidence, holder, out)
+    raise typer.Exit(1 if problems else 0)
+
+
+@app.command()
+def export(
+    what: str = typer.Argument(..., help="findings"),
+    case: Path = CaseOpt,
+    fmt: str = typer.Option("jsonl", "--format", help="jsonl | csv | parquet"),
+    reveal: bool = typer.Option(False, "--reveal", help="Write identifier values unmasked (audited)."),
+    out_file: Optional[Path] = typer.Option(None, "--out", help="Output file (standard output if absent)."),
+):
+    """Export a table of the case in a machine-readable format."""
+    from .export import export_table
+
+    store = _open(case)
+    try:
+        n = export_table(store, what, fmt, reveal, out_file)
+    except ValueError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2)
+    err.print(f"exported {n} {what}" + (f" to {out_file}" if out_file else ""))
+
+
+@app.command()
+def demo(out_dir: Path = typer.Option(Path("demo-case"), "--out", help="Folder for the demo case.")):
+    """Generate a synthetic case and run the pipeline on it."""
+    from .demo import run_demo
+
+    run_demo(out_dir, out)
+
+
+def main() -> None:  # pragma: no cover
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(app())

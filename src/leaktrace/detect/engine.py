@@ -1,0 +1,144 @@
+"""The detector the scanner drives: units of one document -> findings and records in the batch."""
+
+from __future__ import annotations
+
+import json
+
+import pyarrow as pa
+
+from ..case.schema import FINDINGS, RECORDS
+from ..case.store import Batch
+from ..ingest.units import Document, TableBatch, TextBlock
+from .roles import NON_SUBJECT_ROLES, TYPE_ROLES
+from .table import CellHit, columns_of, scan_table
+from .text import line_records, scan_text
+from .validate import MASKED
+
+ID_ROLES = frozenset(TYPE_ROLES.values())
+# Roles kept as typed fields of a record (identifiers are kept apart, in `ids`).
+FIELD_ROLES = frozenset({"address", "plate", "vin", "checkin", "checkout", "hotel", "room", "diagnosis",
+                         "hospital", "visit", "duration", "cell", "lon", "lat", "credit_score", "overdue",
+                         "loan", "balance", "branch", "order", "item", "amount", "policy", "time"})
+
+
+class Detector:
+    """Creates one `DocumentScan` per document."""
+
+    def start(self, doc: Document, holder: str, batch: Batch) -> "DocumentScan":
+        return DocumentScan(doc, holder, batch)
+
+
+class DocumentScan:
+    def __init__(self, doc: Document, holder: str, batch: Batch):
+        self.doc = doc
+        self.holder = holder
+        self.batch = batch
+        self.findings = 0
+        self.records = 0
+        self.roles: dict[str, list[str | None]] = {}
+
+    # -- text -----------------------------------------------------------
+    def text(self, block: TextBlock) -> None:
+        hits = scan_text(block)
+        if not hits:
+            return
+        part = f"{block.part} " if block.part else ""
+        found = [h for h in hits if h.value is not None]
+        self._add_findings([{
+            "type": h.type, "value": h.value, "byte_offset": h.byte_offset, "line": h.line,
+            "locator": f"{part}byte {h.byte_offset} line {h.line}",
+            "confidence": 1.0 if h.type != MASKED else 0.5,
+        } for h in found])
+        recs = line_records(block, hits)
+        rows = []
+        for r in recs:
+            self.records += 1
+            rows.append({
+                "record": self.records, "kind": "line", "dataset": self.doc.path,
+                "locator": f"{part}byte {r.byte_offset} line {r.line}", "roles": None,
+                "ids": _ids(r.ids), "other_ids": None, "name": r.name, "fields": None,
+                "valid": bool(r.ids) or r.invalid == 0,
+            })
+        self._add("records", rows)
+
+    # -- tables ---------------------------------------------------------
+    def table(self, tb: TableBatch) -> None:
+        if tb.title and tb.table not in self.roles:
+            # title rows above the header (report names, account lines) are text
+            self.text(TextBlock(tb.title, 0, "", 1, part=f"{tb.table or 'table'} title"))
+        scan = scan_table(tb, self.roles.get(tb.table))
+        roles = self.roles.setdefault(tb.table, scan.roles)
+        headers = _headers(tb, len(roles))
+        where = f"sheet {tb.table} " if tb.table else ""
+        found = [h for h in scan.hits if h.value is not None]
+        self._add_findings([{
+            "type": h.type, "value": h.value, "tbl": tb.table or None, "row": tb.first_row + h.row,
+            "col": headers[h.col], "locator": f"{where}row {tb.first_row + h.row} col {headers[h.col]}",
+            "confidence": 1.0 if h.type != MASKED else 0.5,
+        } for h in found])
+        self._table_records(tb, scan.hits, roles, headers)
+
+    def _table_records(self, tb: TableBatch, hits: list[CellHit], roles: list, headers: list[str]) -> None:
+        per_row: dict[int, list[CellHit]] = {}
+        for h in hits:
+            if h.type != MASKED:
+                per_row.setdefault(h.row, []).append(h)
+        if not per_row:
+            return
+        cols = columns_of(tb)
+        name_cols = [j for j, r in enumerate(roles) if r == "name"]
+        field_cols = [(j, r) for j, r in enumerate(roles) if r in FIELD_ROLES]
+        dataset = f"{self.doc.path}#{tb.table}" if tb.table else self.doc.path
+        role_map = json.dumps({headers[j]: r for j, r in enumerate(roles) if r}, ensure_ascii=False)
+        names = [cols[j].to_pylist() for j in name_cols]
+        fields = [(r, cols[j].to_pylist()) for j, r in field_cols]
+        where = f"sheet {tb.table} " if tb.table else ""
+        rows = []
+        for i in sorted(per_row):
+            subject, other, invalid = [], [], 0
+            for h in per_row[i]:
+                if h.value is None:
+                    invalid += roles[h.col] not in NON_SUBJECT_ROLES
+                elif roles[h.col] in NON_SUBJECT_ROLES:
+                    other.append((h.type, h.value))
+                elif (h.type, h.value) not in subject:
+                    subject.append((h.type, h.value))
+            if not subject and not invalid:
+                continue
+            self.records += 1
+            name = next((n[i] for n in names if n[i]), None)
+            typed = {r: v[i] for r, v in fields if v[i] not in (None, "")}
+            rows.append({
+                "record": self.records, "kind": "row", "dataset": dataset,
+                "locator": f"{where}row {tb.first_row + i}", "roles": role_map,
+                "ids": _ids(subject), "other_ids": _ids(other), "name": name,
+                "fields": json.dumps(typed, ensure_ascii=False) if typed else None,
+                "valid": bool(subject),
+            })
+        self._add("records", rows)
+
+    # -- output ---------------------------------------------------------
+    def _add_findings(self, rows: list[dict]) -> None:
+        self.findings += len(rows)
+        self._add("findings", rows)
+
+    def _add(self, table: str, rows: list[dict]) -> None:
+        if not rows:
+            return
+        schema = {"findings": FINDINGS, "records": RECORDS}[table].schema
+        for r in rows:
+            r["path"] = self.doc.path
+            r["holder"] = self.holder
+        self.batch.add(table, pa.Table.from_pylist(rows, schema=schema))
+
+    def finish(self) -> tuple[int, int]:
+        return self.findings, self.records
+
+
+def _ids(pairs: list[tuple[str, str]]) -> str | None:
+    return ";".join(f"{t}:{v}" for t, v in pairs) or None
+
+
+def _headers(tb: TableBatch, width: int) -> list[str]:
+    cols = list(tb.columns) + [f"col{j + 1}" for j in range(len(tb.columns), width)]
+    return [c if c else f"col{j + 1}" for j, c in enumerate(cols)]

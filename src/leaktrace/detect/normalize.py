@@ -1,0 +1,22 @@
+"""Folding text for detection without moving character offsets."""
+
+from __future__ import annotations
+
+# Full-width ASCII forms (U+FF01..U+FF5E) and the ideographic space map one-to-one to
+# ASCII, so offsets in folded text are offsets in the decoded original.
+_FOLD = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
+_FOLD[0x3000] = 0x20
+_FOLD[0x2014] = 0x2D   # em dash used as a hyphen
+_FOLD[0x2212] = 0x2D   # minus sign
+_FOLD[0xFE63] = 0x2D
+_FOLD[0x2010] = 0x2D
+_FOLD[0x2011] = 0x2D
+_FOLD[0x00A0] = 0x20   # no-break space
+_FOLD[0x00D7] = 0x2A   # multiplication sign used as a mask character
+
+
+def fold(text: str) -> str:
+    """Full-width digits, letters and punctuation to ASCII, one character for one."""
+    if text.isascii():
+        return text
+    return text.translate(_FOLD)

@@ -1,0 +1,70 @@
+"""IPv4 and IPv6 addresses, validated with the standard library ``ipaddress``.
+
+The normalised form is ``ipaddress``'s (IPv6 compressed, lower-case). IPv4 octets with
+leading zeros are rejected, as ``ipaddress`` does.
+
+>>> validate('2001:DB8:0:0::1'), version('10.0.0.1')
+('2001:db8::1', 4)
+"""
+
+from __future__ import annotations
+
+import ipaddress
+
+from . import _util
+from .errors import InvalidFormat
+
+NAME = "ip"
+
+_OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
+CANDIDATE_V4 = rf"{_OCTET}(?:\.{_OCTET}){{3}}"
+#: Hex groups with at least two colons (full, ``::``-compressed and IPv4-suffixed forms);
+#: ``validate`` decides.
+CANDIDATE_V6 = r"(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{1,4}|" + CANDIDATE_V4 + r")?|::"
+CANDIDATE = f"{CANDIDATE_V4}|{CANDIDATE_V6}"
+
+
+def compact(s: str) -> str:
+    """Fold full-width characters, strip whitespace and IPv6 brackets."""
+    return _util.clean(s).strip("[]")
+
+
+def validate(s: str) -> str:
+    """Return the normalised address or raise ``InvalidFormat``."""
+    try:
+        return str(ipaddress.ip_address(compact(s)))
+    except ValueError:
+        raise InvalidFormat() from None
+
+
+def is_valid(s: str) -> bool:
+    """Whether ``s`` is an IPv4 or IPv6 address."""
+    return _util.is_valid(validate, s)
+
+
+def version(value: str) -> int:
+    """4 or 6."""
+    return ipaddress.ip_address(validate(value)).version
+
+
+def is_global(value: str) -> bool:
+    """Whether the address is publicly routable (not private, loopback, reserved ...)."""
+    return ipaddress.ip_address(validate(value)).is_global
+
+
+def mask(value: str) -> str:
+    """Hide the host part: last IPv4 octet / last four IPv6 groups."""
+    v = validate(value)
+    if version(v) == 4:
+        return v.rpartition(".")[0] + ".*"
+    return ":".join(ipaddress.ip_address(v).exploded.split(":")[:4]) + ":*"
+
+
+def format(value: str) -> str:
+    """The normalised address."""
+    return validate(value)
+
+
+def validate_many(values):
+    """``validate`` over an array (one call per value)."""
+    return _util.bulk(values, validate)

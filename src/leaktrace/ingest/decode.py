@@ -1,0 +1,319 @@
+"""Text decoding: per-document encoding detection and streamed, offset-exact text blocks.
+
+Undecodable bytes are decoded by the ``leaktrace-byteesc`` error handler to one
+private-use character each (U+F700 + byte), so every character still maps back
+to an exact byte offset (see `char_to_byte`) and the text stays valid Unicode.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from typing import IO, Iterator
+
+from .units import TextBlock
+
+SAMPLE_SIZE = 64 << 10
+SPLIT_WINDOW = 64 << 10
+ESC_BASE = 0xF700
+
+_ESC_RE = re.compile("[\uf700-\uf7ff]")
+_CJK_CODECS = {"gb18030", "gbk", "gb2312", "big5", "big5hkscs", "cp950", "cp936",
+               "shift_jis", "cp932", "euc_jp", "euc_kr", "cp949", "johab", "hz",
+               "iso2022_jp", "iso2022_kr", "euc_jis_2004", "shift_jis_2004"}
+_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16-le-bom"),
+         (codecs.BOM_UTF16_BE, "utf-16-be-bom"))
+
+
+def _byteesc(err: UnicodeDecodeError) -> tuple[str, int]:
+    bad = err.object[err.start:err.end]
+    return "".join(chr(ESC_BASE + b) for b in bad), err.end
+
+
+codecs.register_error("leaktrace-byteesc", _byteesc)
+ERRORS = "leaktrace-byteesc"
+
+
+# --------------------------------------------------------------------------- names
+
+def normalize(encoding: str) -> str:
+    """Python's canonical codec name (`GBK` -> `gbk`, `UTF8` -> `utf-8`)."""
+    return codecs.lookup(encoding).name
+
+
+def codec_of(encoding: str) -> str:
+    """The codec that decodes the bytes after the BOM (`utf-8-sig` -> `utf-8`)."""
+    return {"utf-8-sig": "utf-8", "utf-16-le-bom": "utf-16-le",
+            "utf-16-be-bom": "utf-16-be"}.get(encoding, encoding)
+
+
+def bom_length(encoding: str) -> int:
+    """Length of the byte-order mark implied by a detected encoding name."""
+    return {"utf-8-sig": 3, "utf-16-le-bom": 2, "utf-16-be-bom": 2}.get(encoding, 0)
+
+
+def unit_size(codec: str) -> int:
+    """Bytes per code unit: 2 for UTF-16, else 1."""
+    return 2 if codec.startswith("utf-16") else 1
+
+
+def is_multibyte_legacy(codec: str) -> bool:
+    """True for CJK double-byte codecs, whose trail bytes overlap ASCII."""
+    return normalize(codec) in _CJK_CODECS
+
+
+# --------------------------------------------------------------------------- detection
+
+def detect_encoding(stream: IO[bytes], size: int | None = None) -> str:
+    """Detect a document's encoding from samples of its bytes; the stream is rewound.
+
+    Returns `utf-8`, `utf-8-sig`, `utf-16-le`/`utf-16-be` (no BOM),
+    `utf-16-le-bom`/`utf-16-be-bom`, `gb18030`, `big5` or another codec name
+    from charset-normalizer. Pure ASCII heads are re-checked further in.
+    """
+    stream.seek(0)
+    head = stream.read(SAMPLE_SIZE)
+    samples = [head]
+    if head.isascii() and (size is None or size > SAMPLE_SIZE):
+        samples += _later_samples(stream, size)
+    stream.seek(0)
+    return detect_bytes(head, samples[1:])
+
+
+def _later_samples(stream: IO[bytes], size: int | None) -> list[bytes]:
+    """Windows at 1/3, 2/3 and the end of the stream, resynchronised after a newline."""
+    if size is None:
+        size = stream.seek(0, 2)
+    out = []
+    for pos in (size // 3, 2 * size // 3, max(size - SAMPLE_SIZE, 0)):
+        if pos < SAMPLE_SIZE:
+            continue
+        stream.seek(pos)
+        chunk = stream.read(SAMPLE_SIZE)
+        nl = chunk.find(b"\n")
+        if nl >= 0:
+            out.append(chunk[nl + 1:])
+    return out
+
+
+def detect_bytes(head: bytes, more: list[bytes] = ()) -> str:
+    """Detect the encoding of `head` (the document's first bytes) plus later samples."""
+    for bom, name in _BOMS:
+        if head.startswith(bom):
+            return name
+    utf16 = _utf16_without_bom(head)
+    if utf16:
+        return utf16
+    sample = b"\n".join([head, *more])
+    if sample.isascii():
+        return "utf-8"
+    if _decodes(sample, "utf-8"):
+        return "utf-8"
+    return _detect_legacy(sample)
+
+
+def _utf16_without_bom(head: bytes) -> str:
+    """`utf-16-le`/`utf-16-be` when NULs sit on one parity of mostly-ASCII text."""
+    sample = head[: len(head) & ~1]
+    if len(sample) < 4:
+        return ""
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    half = len(sample) // 2
+    if odd > 0.3 * half and even < 0.05 * half:
+        return "utf-16-le"
+    if even > 0.3 * half and odd < 0.05 * half:
+        return "utf-16-be"
+    return ""
+
+
+def _decodes(data: bytes, codec: str) -> bool:
+    """True when `data` decodes strictly (a truncated last character is allowed)."""
+    try:
+        codecs.getincrementaldecoder(codec)().decode(data, final=False)
+        return True
+    except UnicodeDecodeError:
+        return False
+
+
+def _gb2312_share(data: bytes) -> float:
+    """Share of GB18030 double-byte characters that lie in the GB2312 (common) area."""
+    text = data.decode("gb18030", "ignore")
+    wide = [c for c in text if ord(c) > 0x7F]
+    if not wide:
+        return 0.0
+    common = sum(1 for c in wide if _in_gb2312(c))
+    return common / len(wide)
+
+
+def _in_gb2312(char: str) -> bool:
+    try:
+        b = char.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return len(b) == 2
+
+
+def _cjk_share(text: str) -> float:
+    """Share of CJK ideographs among the non-ASCII characters of `text`."""
+    wide = [c for c in text if ord(c) > 0x7F]
+    if not wide:
+        return 0.0
+    return sum(1 for c in wide if "\u3000" <= c <= "\u9fff" or "\uff00" <= c <= "\uffef") / len(wide)
+
+
+def _detect_legacy(sample: bytes) -> str:
+    """Non-UTF encodings: GB18030 when it fits common simplified text, else Big5 or a guess."""
+    gb_ok = _decodes(sample, "gb18030")
+    if gb_ok and _gb2312_share(sample) >= 0.9:
+        return "gb18030"
+    guess = _charset_normalizer_guess(sample)
+    if guess and normalize(guess) in ("big5", "cp950", "big5hkscs") and _decodes(sample, "big5"):
+        return "big5"
+    if not guess and _decodes(sample, "big5") and not gb_ok:
+        return "big5"
+    if gb_ok and (not guess or normalize(guess) in _CJK_CODECS):
+        text = sample.decode("gb18030", "ignore")
+        if _cjk_share(text) >= 0.5:
+            return "gb18030"
+    if guess:
+        return normalize(guess)
+    return "gb18030" if gb_ok else "utf-8"
+
+
+def _charset_normalizer_guess(sample: bytes) -> str:
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(sample).best()
+    return best.encoding if best is not None else ""
+
+
+# --------------------------------------------------------------------------- blocks
+
+def text_blocks(stream: IO[bytes], encoding: str, block_size: int = 4 << 20,
+                part: str = "") -> Iterator[TextBlock]:
+    """Stream `stream` as decoded `TextBlock`s with exact byte offsets and line numbers.
+
+    `encoding` is a name from `detect_encoding` (a BOM is skipped). Blocks end
+    after the last line break in the block; a block without one ends after a
+    separator byte (`, ; tab " '`, and `|` where it cannot be a trail byte)
+    within its last 64 KiB, else at any character boundary. Memory is bounded
+    by `block_size`.
+    """
+    codec = codec_of(encoding)
+    unit = unit_size(codec)
+    stream.seek(0)
+    offset = len(stream.read(bom_length(encoding)))
+    block_size = max(block_size, 16)
+    line = 1
+    carry = b""
+    while True:
+        data = stream.read(block_size - len(carry))
+        buf = carry + data
+        eof = not data
+        if not buf:
+            return
+        cut = len(buf) if eof else _cut(buf, codec, unit)
+        text = buf[:cut].decode(codec, ERRORS)
+        yield TextBlock(text=text, byte_offset=offset, encoding=codec, line=line, part=part)
+        line += text.count("\n")
+        offset += cut
+        carry = buf[cut:]
+        if eof and not carry:
+            return
+
+
+def _cut(buf: bytes, codec: str, unit: int) -> int:
+    """Where to end a block taken from the front of `buf` (never 0, never mid-character)."""
+    if unit == 2:
+        newline = b"\n\x00" if codec.endswith("le") else b"\x00\n"
+        cut = _rfind_aligned(buf, newline, 0)
+        if cut < 0:
+            seps = [c.encode(codec) for c in _separators(codec)]
+            cut = max(_rfind_aligned(buf, s, len(buf) - SPLIT_WINDOW) for s in seps)
+    else:
+        cut = buf.rfind(b"\n") + 1 or -1
+        if cut < 0:
+            start = max(len(buf) - SPLIT_WINDOW, 0)
+            cut = max(buf.rfind(c.encode("ascii"), start) for c in _separators(codec)) + 1 or -1
+    if cut <= 0:
+        cut = _char_boundary(buf, codec)
+    return cut if cut > 0 else len(buf)
+
+
+def _separators(codec: str) -> str:
+    """Bytes that end a block safely: never inside a character nor an identifier."""
+    return ",;\t\"'" if is_multibyte_legacy(codec) else ",;\t\"'|"
+
+
+def _rfind_aligned(buf: bytes, unit: bytes, start: int) -> int:
+    """End offset of the last even-aligned occurrence of the 2-byte `unit` at or after `start`."""
+    end = len(buf)
+    start = max(start, 0)
+    while True:
+        pos = buf.rfind(unit, start, end)
+        if pos < 0:
+            return -1
+        if pos % 2 == 0:
+            return pos + 2
+        end = pos + 1
+
+
+def _char_boundary(buf: bytes, codec: str) -> int:
+    """Length of the longest prefix of `buf` that ends on a character boundary."""
+    decoder = codecs.getincrementaldecoder(codec)(ERRORS)
+    decoder.decode(buf, final=False)
+    pending = decoder.getstate()[0]
+    return len(buf) - len(pending)
+
+
+# --------------------------------------------------------------------------- offsets
+
+class ByteMapper:
+    """Maps character indexes of one block to document byte offsets.
+
+    Cheap for increasing indexes (encodes only the text between two calls) and
+    O(1) for ASCII text in ASCII-compatible encodings.
+    """
+
+    def __init__(self, block: TextBlock):
+        self.block = block
+        self.codec = block.encoding
+        self.unit = unit_size(self.codec)
+        self.ascii = block.text.isascii()
+        self.escaped = bool(_ESC_RE.search(block.text)) if not self.ascii else False
+        self._char = 0
+        self._byte = block.byte_offset
+
+    def __call__(self, char_index: int) -> int:
+        if self.ascii:
+            return self.block.byte_offset + char_index * self.unit
+        if char_index < self._char:
+            self._char, self._byte = 0, self.block.byte_offset
+        self._byte += self._encoded_length(self.block.text[self._char:char_index])
+        self._char = char_index
+        return self._byte
+
+    def _encoded_length(self, segment: str) -> int:
+        if not self.escaped:
+            return len(segment.encode(self.codec, "replace"))
+        escapes = len(_ESC_RE.findall(segment))
+        rest = _ESC_RE.sub("", segment)
+        return len(rest.encode(self.codec, "replace")) + escapes
+
+
+_last_mapper: ByteMapper | None = None
+
+
+def char_to_byte(block: TextBlock, char_index: int) -> int:
+    """Byte offset in the document of `block.text[char_index]` (cached per block)."""
+    global _last_mapper
+    if _last_mapper is None or _last_mapper.block is not block:
+        _last_mapper = ByteMapper(block)
+    return _last_mapper(char_index)
+
+
+def decode_bytes(data: bytes, encoding: str | None = None) -> tuple[str, str]:
+    """Decode a small in-memory document; returns (text, detected encoding)."""
+    encoding = encoding or detect_bytes(data[:SAMPLE_SIZE])
+    body = data[bom_length(encoding):]
+    return body.decode(codec_of(encoding), ERRORS), encoding

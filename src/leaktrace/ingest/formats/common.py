@@ -1,0 +1,71 @@
+"""Helpers shared by the format readers: batching rows, cell values as text."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from decimal import Decimal
+from itertools import islice
+from typing import Any, Iterable, Iterator
+
+from ..units import ReadResult, TableBatch
+from .header import widen
+
+BATCH_ROWS = 10_000
+
+
+def cell_text(value: Any) -> str | None:
+    """A cell value as the text a person sees: no float artefacts, ISO dates.
+
+    Integral floats print without `.0` or an exponent, with exactly the digits
+    the file stored (`1.38001380001e10` -> `13800138000`); `None` stays `None`.
+    """
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        return float_text(value)
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0) and value.tzinfo is None:
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    if isinstance(value, dt.timedelta):
+        return str(value)
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return bytes(value).decode("utf-8", "replace")
+    return str(value)
+
+
+def float_text(value: float) -> str:
+    """Shortest exact decimal text of a float, never in exponent form."""
+    if math.isnan(value) or math.isinf(value):
+        return str(value)
+    if value.is_integer():
+        return str(int(Decimal(repr(value))))
+    return format(Decimal(repr(value)), "f")
+
+
+def batches(rows: Iterable[list[str | None]], size: int = BATCH_ROWS) -> Iterator[list]:
+    """Lists of up to `size` rows."""
+    it = iter(rows)
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
+def table_batches(result: ReadResult, table: str, columns: list[str],
+                  rows: Iterable[list[str | None]], first_row: int = 1,
+                  has_header: bool = True, title: str = "") -> Iterator[TableBatch]:
+    """One table as `TableBatch`es of contiguous rows; counts rows and the table in `result`."""
+    result.tables += 1
+    for chunk in batches(rows):
+        width = max(map(len, chunk))
+        cols = widen(columns, width)
+        yield TableBatch(table=table, columns=cols, rows=chunk, first_row=first_row,
+                         has_header=has_header, title=title)
+        first_row += len(chunk)
+        result.rows += len(chunk)

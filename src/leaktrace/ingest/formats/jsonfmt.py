@@ -1,0 +1,154 @@
+"""JSON and JSON Lines: one table row per object, nested fields flattened to `a.b.c`.
+
+JSON Lines is streamed line by line; a line that is not valid JSON yields an
+`Unreadable` naming the line and reading goes on. `first_row` is the line
+number (JSON Lines) or the element ordinal (a JSON array). Whole-file JSON is
+read whole up to `MAX_JSON_BYTES`.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from typing import Any, Iterator
+
+from ..decode import ERRORS, bom_length, codec_of, detect_encoding
+from ..units import Document, ReadResult, TableBatch, Unit, Unreadable
+from . import text
+from .common import BATCH_ROWS, cell_text, table_batches
+
+MAX_JSON_BYTES = 256 << 20
+
+
+def flatten(obj: Any, prefix: str = "", out: dict | None = None) -> dict[str, str | None]:
+    """Nested objects as dotted keys; lists of scalars joined with `;`, lists of objects indexed."""
+    out = {} if out is None else out
+    if isinstance(obj, dict):
+        for key, value in obj.items():
+            flatten(value, f"{prefix}.{key}" if prefix else str(key), out)
+    elif isinstance(obj, list):
+        if all(not isinstance(v, (dict, list)) for v in obj):
+            out[prefix or "value"] = ";".join(_scalar(v) or "" for v in obj)
+        else:
+            for i, value in enumerate(obj):
+                flatten(value, f"{prefix}.{i}" if prefix else str(i), out)
+    else:
+        out[prefix or "value"] = _scalar(obj)
+    return out
+
+
+def _scalar(value: Any) -> str | None:
+    if isinstance(value, float):
+        return cell_text(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return None if value is None else str(value)
+
+
+def _text(doc: Document, fh) -> tuple[io.TextIOWrapper, str]:
+    """A text view of the document after its BOM, and the detected encoding."""
+    encoding = detect_encoding(fh, doc.size)
+    fh.seek(bom_length(encoding))
+    return io.TextIOWrapper(fh, encoding=codec_of(encoding), errors=ERRORS), encoding
+
+
+def read(doc: Document, result: ReadResult) -> Iterator[Unit]:
+    """JSON Lines when the document is one object per line, else one JSON value."""
+    with doc.open() as fh:
+        stream, result.encoding = _text(doc, fh)
+        start = stream.tell()
+        first = _first_line(stream)
+        stream.seek(start)
+        if result.format == "jsonl" or _is_jsonl(first, doc.size):
+            result.format = "jsonl"
+            yield from _lines(stream, result)
+        else:
+            yield from _whole(doc, stream, result)
+        result.text_bytes = doc.size
+
+
+def _first_line(stream) -> str:
+    """The first non-blank line, stripped."""
+    while line := stream.readline():
+        if line.strip():
+            return line.strip()
+    return ""
+
+
+def _is_jsonl(first: str, size: int) -> bool:
+    """A first line that is a complete JSON object or array, in a multi-line document."""
+    try:
+        json.loads(first)
+    except ValueError:
+        return False
+    return len(first.encode("utf-8")) < size - 4
+
+
+def _lines(stream, result: ReadResult) -> Iterator[Unit]:
+    """Streamed JSON Lines; batches break at bad or blank lines so rows stay contiguous."""
+    rows, first = [], 0
+    result.tables = 1
+    for number, line in enumerate(stream, 1):
+        if not line.strip():
+            obj = None
+        else:
+            try:
+                obj = json.loads(line)
+            except ValueError as exc:
+                yield from _batch(rows, first, result)
+                rows = []
+                yield Unreadable(f"line {number}: not valid JSON ({exc.msg})")
+                continue
+        if obj is None:
+            yield from _batch(rows, first, result)
+            rows = []
+            continue
+        if not rows:
+            first = number
+        rows.append(flatten(obj))
+        if len(rows) >= BATCH_ROWS:
+            yield from _batch(rows, first, result)
+            rows = []
+    yield from _batch(rows, first, result)
+
+
+def _batch(records: list[dict], first: int, result: ReadResult) -> Iterator[TableBatch]:
+    """One batch of flattened objects; columns are the union of keys in first-seen order."""
+    if not records:
+        return
+    columns = list(dict.fromkeys(k for r in records for k in r))
+    rows = [[r.get(c) for c in columns] for r in records]
+    result.rows += len(rows)
+    yield TableBatch(table="", columns=columns, rows=rows, first_row=first)
+
+
+def _whole(doc: Document, stream, result: ReadResult) -> Iterator[Unit]:
+    """A whole JSON document: its largest array of records, else the value as one row.
+
+    Invalid JSON is reported and then read as text.
+    """
+    if doc.size > MAX_JSON_BYTES:
+        yield Unreadable(f"JSON document of {doc.size} bytes exceeds the {MAX_JSON_BYTES} byte limit")
+        return
+    try:
+        value = json.loads(stream.read())
+    except ValueError as exc:
+        yield Unreadable(f"not valid JSON ({exc}); read as text")
+        yield from text.read_encoded(doc, result, result.encoding)
+        return
+    table, records = records_of(value)
+    flat = [flatten(r) for r in records]
+    columns = list(dict.fromkeys(k for r in flat for k in r))
+    yield from table_batches(result, table, columns, ([r.get(c) for c in columns] for r in flat))
+
+
+def records_of(value: Any) -> tuple[str, list]:
+    """(name, records): the value itself if a list, else its longest list of objects, else [value]."""
+    if isinstance(value, list):
+        return "", value
+    if isinstance(value, dict):
+        arrays = [(k, v) for k, v in value.items() if isinstance(v, list) and v
+                  and all(isinstance(e, dict) for e in v)]
+        if arrays:
+            return max(arrays, key=lambda kv: len(kv[1]))
+    return "", [value]

@@ -1,0 +1,93 @@
+"""Spreadsheets (XLSX, XLSM, XLS, ODS) via python-calamine, with xlrd as the XLS fallback.
+
+Every sheet is a table; title rows and the header row are detected by
+`header.detect_layout`; `first_row` is the sheet row number (1-based, as the
+spreadsheet program shows it). Cells become text without float artefacts and
+dates become ISO text (see `common.cell_text`).
+"""
+
+from __future__ import annotations
+
+from itertools import islice
+from typing import Any, Iterable, Iterator
+
+from ..units import Document, ReadResult, Unit, Unreadable
+from .common import cell_text, table_batches
+from .header import column_names, detect_layout
+
+LAYOUT_ROWS = 60
+
+
+def read(doc: Document, result: ReadResult) -> Iterator[Unit]:
+    """Every sheet of the workbook as `TableBatch`es."""
+    try:
+        sheets = list(_calamine_sheets(doc))
+    except Exception as exc:  # noqa: BLE001 - calamine raises its own error types
+        if result.format != "xls":
+            yield Unreadable(f"cannot open workbook: {exc}")
+            return
+        try:
+            sheets = list(_xlrd_sheets(doc))
+        except Exception as exc2:  # noqa: BLE001
+            yield Unreadable(f"cannot open workbook: {exc}; xlrd: {exc2}")
+            return
+    for name, rows in sheets:
+        yield from sheet_batches(result, name, rows)
+
+
+def _calamine_sheets(doc: Document) -> Iterator[tuple[str, list[list[Any]]]]:
+    """(sheet name, rows from A1) for each sheet, read by python-calamine."""
+    from python_calamine import CalamineWorkbook
+
+    with doc.open() as fh:
+        book = CalamineWorkbook.from_filelike(fh)
+    for name in book.sheet_names:
+        sheet = book.get_sheet_by_name(name)
+        yield name, sheet.to_python(skip_empty_area=False)
+
+
+def _xlrd_sheets(doc: Document) -> Iterator[tuple[str, list[list[Any]]]]:
+    """(sheet name, rows) for each sheet of an XLS workbook, read by xlrd."""
+    import xlrd
+
+    with doc.open() as fh:
+        book = xlrd.open_workbook(file_contents=fh.read())
+    for sheet in book.sheets():
+        yield sheet.name, [[_xlrd_value(c, book.datemode) for c in sheet.row(r)]
+                           for r in range(sheet.nrows)]
+
+
+def _xlrd_value(cell: Any, datemode: int) -> Any:
+    import xlrd
+
+    if cell.ctype == xlrd.XL_CELL_DATE:
+        try:
+            return xlrd.xldate.xldate_as_datetime(cell.value, datemode)
+        except (ValueError, OverflowError):
+            return cell.value
+    if cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
+        return None
+    return cell.value
+
+
+def _texts(rows: Iterable[list[Any]]) -> Iterator[list[str | None]]:
+    """Rows with cells as text; empty strings become None."""
+    for row in rows:
+        yield [None if v is None or v == "" else cell_text(v) for v in row]
+
+
+def sheet_batches(result: ReadResult, name: str, rows: list[list[Any]]) -> Iterator[Unit]:
+    """One sheet as batches after its title and header rows; blank trailing rows dropped."""
+    while rows and all(v is None or v == "" for v in rows[-1]):
+        rows.pop()
+    if not rows:
+        return
+    layout = detect_layout(list(_texts(islice(rows, LAYOUT_ROWS))))
+    start = layout.title_rows
+    header = next(_texts([rows[start]])) if layout.has_header else None
+    body = start + (1 if layout.has_header else 0)
+    width = max(len(r) for r in rows[:LAYOUT_ROWS])
+    columns = column_names(header, width)
+    yield from table_batches(result, name, columns, _texts(islice(rows, body, None)),
+                             first_row=body + 1, has_header=layout.has_header,
+                             title=layout.title)

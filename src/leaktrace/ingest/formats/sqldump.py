@@ -1,0 +1,317 @@
+"""SQL dumps (mysqldump, pg_dump, SQLite .dump): rows of INSERT and COPY as tables.
+
+Streamed statement by statement. `CREATE TABLE` gives column names; multi-row
+`INSERT … VALUES (…),(…)` (MySQL backslash escapes, `''`, NULL) and
+PostgreSQL `COPY … FROM stdin` blocks give rows; each table is one stream of
+`TableBatch`es whose `first_row` is the 1-based record ordinal in that table.
+Other statements that carry data (e.g. UPDATE) are yielded as `TextBlock`s
+with `part="statement N"`; their offsets are relative to the statement text.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from typing import Iterator
+
+from ..decode import ERRORS, bom_length, codec_of, detect_encoding
+from ..units import Document, ReadResult, TableBatch, TextBlock, Unit, Unreadable
+from .common import BATCH_ROWS
+from .header import column_names
+
+CHUNK_CHARS = 1 << 20
+
+_IDENT = r"(?:`[^`]+`|\"[^\"]+\"|\[[^\]]+\]|[\w$]+)"
+_NAME = rf"({_IDENT}(?:\s*\.\s*{_IDENT})?)"
+_SPECIAL = re.compile(r"[;'\"`]|--|/\*|#")
+_STRINGS = {"'": re.compile(r"'(?:[^'\\]++|\\.|'')*+'", re.S),
+            '"': re.compile(r'"(?:[^"\\]++|\\.|"")*+"', re.S),
+            "`": re.compile(r"`[^`]*+`")}
+_LEADING_COMMENTS = re.compile(r"^(?:\s+|--[^\n]*(?:\n|$)|#[^\n]*(?:\n|$)|/\*.*?\*/)*", re.S)
+_INSERT = re.compile(
+    rf"(?:INSERT|REPLACE)\s+(?:(?:LOW_PRIORITY|DELAYED|HIGH_PRIORITY|IGNORE)\s+)*"
+    rf"(?:INTO\s+)?{_NAME}\s*(?:\(([^)]*)\))?\s*VALUES\s*", re.I | re.S)
+_CREATE = re.compile(rf"CREATE\s+(?:TEMPORARY\s+)?TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?{_NAME}\s*\(",
+                     re.I | re.S)
+_COPY = re.compile(rf"COPY\s+(?:ONLY\s+)?{_NAME}\s*(?:\(([^)]*)\))?\s+FROM\s+stdin", re.I | re.S)
+_VALUE = re.compile(r"""\s*(?:'((?:[^'\\]++|\\.|'')*+)'|(\()|(\))|(,)|([^\s'(),]+))""", re.S)
+_QUIET = re.compile(r"(?i)(?:DROP|LOCK|UNLOCK|SET|USE|BEGIN|COMMIT|START|ALTER|PRAGMA|"
+                    r"SELECT\s+pg_catalog|CREATE\s+(?:DATABASE|SCHEMA|INDEX|UNIQUE|SEQUENCE|"
+                    r"FUNCTION|TRIGGER|VIEW|EXTENSION|TYPE)|COMMENT|GRANT|REVOKE|ANALYZE)\b")
+_NOT_COLUMNS = {"PRIMARY", "KEY", "UNIQUE", "INDEX", "CONSTRAINT", "FOREIGN", "CHECK",
+                "FULLTEXT", "SPATIAL", "EXCLUDE", "LIKE", "PERIOD"}
+_MYSQL_ESC = {"0": "\0", "n": "\n", "r": "\r", "t": "\t", "b": "\b", "Z": "\x1a"}
+_COPY_ESC = {"b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v"}
+
+
+def read(doc: Document, result: ReadResult) -> Iterator[Unit]:
+    """Tables of the dump as `TableBatch`es, statement by statement."""
+    with doc.open() as fh:
+        encoding = detect_encoding(fh, doc.size)
+        result.encoding = encoding
+        fh.seek(bom_length(encoding))
+        stream = io.TextIOWrapper(fh, encoding=codec_of(encoding), errors=ERRORS, newline="")
+        yield from _Dump(_Scanner(stream), result).units()
+        result.text_bytes = doc.size
+
+
+def ident(raw: str) -> str:
+    """An identifier without quotes; schema-qualified names keep their dot."""
+    parts = re.findall(_IDENT, raw)
+    return ".".join(p.strip('`"[]') for p in parts)
+
+
+def column_list(raw: str | None) -> list[str]:
+    """Names of a `(a, b, c)` column list."""
+    return [ident(c) for c in raw.split(",")] if raw and raw.strip() else []
+
+
+class _Scanner:
+    """Splits a text stream into SQL statements, skipping quoted text and comments."""
+
+    def __init__(self, stream: io.TextIOBase):
+        self.stream = stream
+        self.buf = ""
+        self.pos = 0
+        self.eof = False
+
+    def _more(self) -> int:
+        """Append the next chunk, dropping consumed text; the shift in positions, -1 at EOF."""
+        chunk = "" if self.eof else self.stream.read(CHUNK_CHARS)
+        if not chunk:
+            self.eof = True
+            return -1
+        shift = self.pos
+        self.buf = self.buf[shift:] + chunk
+        self.pos = 0
+        return shift
+
+    def statement(self) -> str | None:
+        """The next statement without its `;` (the remainder at EOF), or None at the end."""
+        i = self.pos
+        while True:
+            m = _SPECIAL.search(self.buf, i)
+            if m is None:
+                resume = max(len(self.buf) - 1, self.pos)
+            else:
+                tok, start = m.group(), m.start()
+                if tok == ";":
+                    stmt = self.buf[self.pos:start]
+                    self.pos = start + 1
+                    return stmt
+                end = self._skip(tok, start)
+                if end >= 0:
+                    i = end
+                    continue
+                resume = start
+            shift = self._more()
+            if shift < 0:
+                return self._tail()
+            i = resume - shift
+
+    def _skip(self, tok: str, start: int) -> int:
+        """End of the string or comment opened by `tok` at `start`; -1 if not in the buffer."""
+        if tok in _STRINGS:
+            m = _STRINGS[tok].match(self.buf, start)
+            return m.end() if m else -1
+        closer = "*/" if tok == "/*" else "\n"
+        end = self.buf.find(closer, start + len(tok))
+        return end + len(closer) if end >= 0 else -1
+
+    def _tail(self) -> str | None:
+        rest = self.buf[self.pos:]
+        self.buf, self.pos = "", 0
+        return rest if rest.strip() else None
+
+    def lines_until_terminator(self) -> Iterator[str]:
+        """Data lines of a COPY block, up to the `\\.` line."""
+        nl = self.buf.find("\n", self.pos)
+        while nl < 0 and self._more() >= 0:
+            nl = self.buf.find("\n", self.pos)
+        self.pos = nl + 1 if nl >= 0 else len(self.buf)
+        while True:
+            nl = self.buf.find("\n", self.pos)
+            if nl < 0:
+                if self._more() >= 0:
+                    continue
+                line, self.pos = self.buf[self.pos:], len(self.buf)
+                if line.strip() and line.rstrip("\r") != "\\.":
+                    yield line
+                return
+            line = self.buf[self.pos:nl].rstrip("\r")
+            self.pos = nl + 1
+            if line == "\\.":
+                return
+            yield line
+
+
+class _Dump:
+    """Turns statements into units, keeping per-table columns and row counters."""
+
+    def __init__(self, scanner: _Scanner, result: ReadResult):
+        self.scanner = scanner
+        self.result = result
+        self.columns: dict[str, list[str]] = {}
+        self.pending: dict[str, list[list[str | None]]] = {}
+        self.next_row: dict[str, int] = {}
+        self.backslash = True
+        self.count = 0
+
+    def units(self) -> Iterator[Unit]:
+        while (stmt := self.scanner.statement()) is not None:
+            self.count += 1
+            stmt = _LEADING_COMMENTS.sub("", stmt, count=1)
+            if stmt:
+                yield from self._statement(stmt)
+        for table in list(self.pending):
+            yield from self._flush(table)
+
+    def _statement(self, stmt: str) -> Iterator[Unit]:
+        if m := _INSERT.match(stmt):
+            yield from self._insert(m, stmt)
+        elif m := _CREATE.match(stmt):
+            self.columns[ident(m.group(1))] = _create_columns(stmt[m.end():])
+        elif m := _COPY.match(stmt):
+            yield from self._copy(ident(m.group(1)), column_list(m.group(2)))
+        elif re.match(r"(?i)SET\s+standard_conforming_strings\s*=\s*'?on", stmt):
+            self.backslash = False
+        elif not _QUIET.match(stmt) and any(ch.isdigit() or ch == "@" for ch in stmt):
+            yield TextBlock(text=stmt, byte_offset=0, encoding="utf-8",
+                            part=f"statement {self.count}")
+
+    def _insert(self, m: re.Match, stmt: str) -> Iterator[Unit]:
+        table = ident(m.group(1))
+        cols = column_list(m.group(2))
+        if cols and table not in self.columns:
+            self.columns[table] = cols
+        try:
+            for row in _tuples(stmt, m.end(), self.backslash):
+                yield from self._add(table, row, cols)
+        except ValueError as exc:
+            yield Unreadable(f"statement {self.count} (INSERT INTO {table}): {exc}")
+
+    def _copy(self, table: str, cols: list[str]) -> Iterator[Unit]:
+        if cols:
+            self.columns.setdefault(table, cols)
+        for line in self.scanner.lines_until_terminator():
+            yield from self._add(table, [_copy_field(f) for f in line.split("\t")], cols)
+
+    def _add(self, table: str, row: list[str | None], cols: list[str]) -> Iterator[Unit]:
+        rows = self.pending.setdefault(table, [])
+        if rows and cols and cols != self._columns(table, len(row)):
+            yield from self._flush(table)
+            rows = self.pending.setdefault(table, [])
+        if not rows and cols:
+            self.columns[table] = cols
+        rows.append(row)
+        if len(rows) >= BATCH_ROWS:
+            yield from self._flush(table)
+
+    def _columns(self, table: str, width: int) -> list[str]:
+        return column_names(self.columns.get(table), max(width, len(self.columns.get(table, []))))
+
+    def _flush(self, table: str) -> Iterator[TableBatch]:
+        rows = self.pending.pop(table, [])
+        if not rows:
+            return
+        if table not in self.next_row:
+            self.next_row[table] = 1
+            self.result.tables += 1
+        first = self.next_row[table]
+        width = max(map(len, rows))
+        yield TableBatch(table=table, columns=self._columns(table, width), rows=rows,
+                         first_row=first, has_header=table in self.columns)
+        self.next_row[table] = first + len(rows)
+        self.result.rows += len(rows)
+
+
+def _create_columns(body: str) -> list[str]:
+    """Column names from the inside of `CREATE TABLE name ( … )`."""
+    names, depth, item = [], 0, []
+    for m in _VALUE.finditer(body):
+        quoted, opening, closing, comma, bare = m.groups()
+        if opening:
+            depth += 1
+        elif closing:
+            if depth == 0:
+                break
+            depth -= 1
+        elif comma and depth == 0:
+            names.append(item)
+            item = []
+        elif bare and depth == 0:
+            item.append(bare)
+    names.append(item)
+    return [ident(i[0]) for i in names
+            if i and i[0].strip('`"').upper() not in _NOT_COLUMNS]
+
+
+def _tuples(stmt: str, pos: int, backslash: bool) -> Iterator[list[str | None]]:
+    """Rows of `VALUES (…),(…)` starting at `pos`."""
+    depth, row, parts = 0, [], []
+    for m in _VALUE.finditer(stmt, pos):
+        quoted, opening, closing, comma, bare = m.groups()
+        if opening:
+            depth += 1
+            if depth == 1:
+                row, parts = [], []
+            else:
+                parts.append(("raw", "("))
+        elif closing:
+            depth -= 1
+            if depth == 0:
+                row.append(_value(parts, backslash))
+                yield row
+            elif depth < 0:
+                raise ValueError("unbalanced parenthesis")
+            else:
+                parts.append(("raw", ")"))
+        elif comma:
+            if depth == 1:
+                row.append(_value(parts, backslash))
+                parts = []
+            elif depth > 1:
+                parts.append(("raw", ","))
+        elif quoted is not None:
+            parts.append(("str", quoted))
+        elif bare and depth >= 1:
+            parts.append(("raw", bare))
+    if depth:
+        raise ValueError("unterminated VALUES tuple")
+
+
+def _value(parts: list[tuple[str, str]], backslash: bool) -> str | None:
+    """A value from its tokens: NULL, the (unescaped) string, or the raw text."""
+    strings = [v for kind, v in parts if kind == "str"]
+    if len(parts) == 1 and parts[0] == ("raw", "NULL") or not parts:
+        return None
+    if strings and len(parts) <= 2:
+        return unescape(strings[-1], backslash)
+    return "".join(v if kind == "raw" else unescape(v, backslash) for kind, v in parts)
+
+
+def unescape(s: str, backslash: bool = True) -> str:
+    """Body of a quoted SQL string: `''` -> `'`, and MySQL backslash escapes."""
+    if backslash and "\\" in s:
+        s = re.sub(r"\\(.)|''", lambda m: _MYSQL_ESC.get(m.group(1), m.group(1))
+                   if m.group(1) is not None else "'", s, flags=re.S)
+        return s
+    return s.replace("''", "'")
+
+
+def _copy_field(field: str) -> str | None:
+    """A COPY text-format field: `\\N` is NULL, backslash escapes decoded."""
+    if field == "\\N":
+        return None
+    if "\\" not in field:
+        return field
+    return re.sub(r"\\(x[0-9a-fA-F]{1,2}|[0-7]{1,3}|.)", _copy_escape, field)
+
+
+def _copy_escape(m: re.Match) -> str:
+    code = m.group(1)
+    if code[0] == "x" and len(code) > 1:
+        return chr(int(code[1:], 16))
+    if code.isdigit():
+        return chr(int(code, 8))
+    return _COPY_ESC.get(code, code)

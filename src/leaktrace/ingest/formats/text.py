@@ -1,0 +1,29 @@
+"""Plain text (and binary files read as Latin-1 strings) via `decode.text_blocks`."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..decode import detect_encoding, text_blocks
+from ..units import Document, ReadResult, Unit
+
+
+def read(doc: Document, result: ReadResult) -> Iterator[Unit]:
+    """Decode the document in its detected encoding; byte offsets are into the document."""
+    with doc.open() as fh:
+        encoding = detect_encoding(fh, doc.size)
+    yield from read_encoded(doc, result, encoding)
+
+
+def read_binary(doc: Document, result: ReadResult) -> Iterator[Unit]:
+    """A binary file as Latin-1 text (one character per byte), for string scanning."""
+    yield from read_encoded(doc, result, "latin-1")
+
+
+def read_encoded(doc: Document, result: ReadResult, encoding: str) -> Iterator[Unit]:
+    """Text blocks of the document in a known encoding."""
+    result.encoding = result.encoding or encoding
+    with doc.open() as fh:
+        for block in text_blocks(fh, encoding):
+            result.text_bytes = fh.tell()
+            yield block

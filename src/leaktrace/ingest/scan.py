@@ -1,0 +1,199 @@
+"""The scan: evidence files -> hashed documents -> units -> detection, committed in batches.
+
+Every file and archive member gets one manifest row (done / failed / skipped with
+a reason). Work is committed in batches of top-level files; an interrupted scan
+resumes after the last committed batch, so nothing is redone twice or lost.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import IO, Callable, Protocol
+
+from ..case.store import Batch, CaseStore
+from . import containers
+from .containers import CONTAINER_FORMATS, Failed, Limits
+from .formats import read_document
+from .sniff import sniff
+from .units import Document, Member, TableBatch, TextBlock, Unreadable
+from .walk import EvidenceFile, walk
+
+HEAD_BYTES = 8192
+
+
+class DocumentScan(Protocol):
+    """Detection over one document's units."""
+
+    def text(self, block: TextBlock) -> None: ...
+    def table(self, tb: TableBatch) -> None: ...
+    def finish(self) -> tuple[int, int]: ...   # (findings, records) of the document
+
+
+class Detector(Protocol):
+    """What the scanner hands documents to (see leaktrace.detect)."""
+
+    def start(self, doc: Document, holder: str, batch: Batch) -> DocumentScan: ...
+
+
+@dataclass
+class ScanStats:
+    files: int = 0
+    skipped_done: int = 0
+    documents: int = 0
+    bytes: int = 0
+    failed: int = 0
+    findings: int = 0
+    records: int = 0
+    started: float = field(default_factory=time.monotonic)
+
+
+class Scanner:
+    def __init__(
+        self,
+        store: CaseStore,
+        detector: Detector | None = None,
+        limits: Limits = Limits(),
+        batch_files: int = 200,
+        batch_bytes: int = 256 << 20,
+        batch_seconds: float = 20.0,
+        on_progress: Callable[[EvidenceFile, ScanStats], None] | None = None,
+    ):
+        self.store = store
+        self.detector = detector
+        self.limits = limits
+        self.batch_files = batch_files
+        self.batch_bytes = batch_bytes
+        self.batch_seconds = batch_seconds
+        self.on_progress = on_progress
+        self.stats = ScanStats()
+
+    def scan(self, root: Path, holder: str | None = None) -> ScanStats:
+        self.store.recover()
+        done = self.store.done_paths()
+        batch, files, size, since = self.store.new_batch(), 0, 0, time.monotonic()
+        for ef in walk(root, holder):
+            if ef.path in done:
+                self.stats.skipped_done += 1
+                self._progress(ef)
+                continue
+            self._scan_file(ef, batch)
+            files += 1
+            size += ef.size
+            self.stats.files += 1
+            self.stats.bytes += ef.size
+            self._progress(ef)
+            if files >= self.batch_files or size >= self.batch_bytes or time.monotonic() - since > self.batch_seconds:
+                batch.commit()
+                batch, files, size, since = self.store.new_batch(), 0, 0, time.monotonic()
+        batch.commit()
+        return self.stats
+
+    def _progress(self, ef: EvidenceFile) -> None:
+        if self.on_progress:
+            self.on_progress(ef, self.stats)
+
+    def _scan_file(self, ef: EvidenceFile, batch: Batch) -> None:
+        mtime = datetime.fromtimestamp(ef.mtime, timezone.utc).isoformat(timespec="seconds")
+        base = {"holder": ef.holder, "mtime": mtime}
+        if ef.skip_reason:
+            batch.add("manifest", [_row(ef.path, None, 0, 0, status="skipped", reason=ef.skip_reason, **base)])
+            return
+        doc = Document(path=ef.path, name=ef.abspath.name, size=ef.size, open=lambda p=ef.abspath: open(p, "rb"))
+        try:
+            self._scan_document(doc, ef.holder, None, batch, mtime)
+        except OSError as exc:
+            batch.add("manifest", [_row(ef.path, None, 0, ef.size, status="failed",
+                                        reason=f"cannot read file: {exc.strerror or exc}", **base)])
+            self.stats.failed += 1
+
+    def _scan_document(self, doc: Document, holder: str, parent: str | None, batch: Batch, mtime: str | None = None) -> None:
+        self.stats.documents += 1
+        digest, head = _hash(doc.open)
+        fmt = sniff(doc.name, head, doc.open)
+        row = _row(doc.path, parent, doc.depth, doc.size, holder=holder, mtime=mtime, sha256=digest, format=fmt)
+        if fmt in CONTAINER_FORMATS:
+            self._scan_container(doc, fmt, holder, batch, row)
+        elif fmt == "empty":
+            row.update(status="skipped", reason="empty file (0 bytes)")
+        elif fmt == "binary":
+            row.update(status="skipped", reason="binary content, not a known format and not text")
+        else:
+            self._read(doc, fmt, holder, batch, row)
+        if row["status"] == "failed":
+            self.stats.failed += 1
+        batch.add("manifest", [row])
+
+    def _scan_container(self, doc: Document, fmt: str, holder: str, batch: Batch, row: dict) -> None:
+        if doc.depth >= self.limits.max_depth:
+            row.update(status="skipped", reason=f"nesting deeper than {self.limits.max_depth} containers")
+            return
+        problems = []
+        for item in containers.members(doc, fmt, self.limits):
+            if isinstance(item, Failed):
+                if not item.name:
+                    problems.append(item.reason)
+                    continue
+                label = containers.member_label(item.name)
+                batch.add("manifest", [_row(f"{doc.path}!{label}", doc.path, doc.depth + 1, item.size,
+                                            holder=holder, status="failed", reason=item.reason)])
+                self.stats.failed += 1
+            else:
+                self._scan_document(item, holder, doc.path, batch)
+        if problems:
+            row.update(status="failed", reason="; ".join(problems))
+
+    def _read(self, doc: Document, fmt: str, holder: str, batch: Batch, row: dict) -> None:
+        det = self.detector.start(doc, holder, batch) if self.detector else None
+        problems: list[str] = []
+        units, result = read_document(doc, fmt)
+        try:
+            for unit in units:
+                if isinstance(unit, TextBlock):
+                    if det:
+                        det.text(unit)
+                elif isinstance(unit, TableBatch):
+                    if det:
+                        det.table(unit)
+                elif isinstance(unit, Member):
+                    self._scan_member(doc, unit, holder, batch)
+                elif isinstance(unit, Unreadable):
+                    problems.append(unit.reason)
+        except Exception as exc:  # a reader failing mid-document: keep what was read, record why
+            problems.append(f"reading stopped: {type(exc).__name__}: {exc}")
+            row["status"] = "failed"
+        if det:
+            row["findings"], row["records"] = det.finish()
+            self.stats.findings += row["findings"]
+            self.stats.records += row["records"]
+        row.update(format=result.format or fmt, encoding=result.encoding or None, tables=result.tables,
+                   rows=result.rows, text_bytes=result.text_bytes)
+        if problems:
+            row["reason"] = "; ".join(problems[:5]) + (f"; … {len(problems) - 5} more" if len(problems) > 5 else "")
+
+    def _scan_member(self, doc: Document, unit: Member, holder: str, batch: Batch) -> None:
+        label = containers.member_label(unit.name)
+        member = Document(path=f"{doc.path}!{label}", name=label.rsplit("/", 1)[-1], size=len(unit.data),
+                          open=lambda d=unit.data: io.BytesIO(d), depth=doc.depth + 1)
+        self._scan_document(member, holder, doc.path, batch)
+
+
+def _hash(opener: Callable[[], IO[bytes]]) -> tuple[str, bytes]:
+    h = hashlib.sha256()
+    with opener() as f:
+        head = f.read(HEAD_BYTES)
+        h.update(head)
+        while chunk := f.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest(), head
+
+
+def _row(path: str, parent: str | None, depth: int, size: int, **values) -> dict:
+    row = {"path": path, "parent": parent, "depth": depth, "size": size, "status": "done", "reason": None,
+           "tables": 0, "rows": 0, "text_bytes": 0, "findings": 0, "records": 0}
+    row.update(values)
+    return row

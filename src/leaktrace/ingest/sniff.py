@@ -1,0 +1,165 @@
+"""Format sniffing: magic bytes first, then the zip directory, content, and extension."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import zipfile
+from typing import IO, Callable
+
+HEAD_SIZE = 4096
+
+CONTAINERS = {"zip", "tar", "gzip", "bzip2", "xz", "7z"}
+
+_MAGIC = (
+    (b"PK\x03\x04", "zip"), (b"PK\x05\x06", "zip"), (b"PK\x07\x08", "zip"),
+    (b"\x1f\x8b", "gzip"), (b"BZh", "bzip2"), (b"\xfd7zXZ\x00", "xz"),
+    (b"7z\xbc\xaf\x27\x1c", "7z"), (b"%PDF-", "pdf"),
+    (b"SQLite format 3\x00", "sqlite"), (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "ole2"),
+)
+
+_EXTENSIONS = {
+    "zip": "zip", "tar": "tar", "tgz": "gzip", "gz": "gzip", "bz2": "bzip2", "xz": "xz",
+    "7z": "7z", "xlsx": "xlsx", "xlsm": "xlsm", "xls": "xls", "ods": "ods", "docx": "docx",
+    "pdf": "pdf", "db": "sqlite", "sqlite": "sqlite", "sqlite3": "sqlite", "eml": "eml",
+    "mbox": "mbox", "mbx": "mbox", "vcf": "vcf", "vcard": "vcf", "html": "html", "htm": "html",
+    "xhtml": "html", "mht": "html", "json": "json", "jsonl": "jsonl", "ndjson": "jsonl",
+    "sql": "sql", "csv": "csv", "tsv": "csv", "psv": "csv", "tab": "csv",
+}
+
+_TEXT_CONTROL = set(range(0x20)) - {0x09, 0x0A, 0x0C, 0x0D, 0x1B}
+_EMAIL_HEADER = re.compile(
+    rb"^(?:Received|Return-Path|From|To|Subject|Date|Message-I[Dd]|MIME-Version|"
+    rb"Delivered-To|X-[\w-]+|Content-Type):[ \t]", re.M)
+_SQL = re.compile(rb"^\s*(?:--|/\*!|CREATE TABLE|INSERT INTO|DROP TABLE|SET |COPY |"
+                  rb"LOCK TABLES|BEGIN;|PRAGMA )", re.I | re.M)
+_DELIMS = b",;\t|"
+
+ZipOpener = Callable[[], IO[bytes]]
+
+
+def extension(name: str) -> str:
+    """Lower-case last extension of `name` without the dot ('' if none)."""
+    base = name.rsplit("/", 1)[-1]
+    return base.rsplit(".", 1)[-1].lower() if "." in base else ""
+
+
+def sniff(name: str, head: bytes, opener: ZipOpener | None = None) -> str:
+    """The format of a document from its name and first bytes (at least 4 KiB if any).
+
+    `opener` returns a fresh seekable stream of the whole document; it is used to
+    look into a zip directory (xlsx/xlsm/docx/ods are zips). Without it, a zip
+    is named from its extension when that is an Office one, else `zip`.
+    """
+    if not head:
+        return "empty"
+    ext = extension(name)
+    for magic, fmt in _MAGIC:
+        if head.startswith(magic):
+            if fmt == "zip":
+                return _zip_kind(ext, opener)
+            if fmt == "ole2":
+                return "xls" if ext != "doc" else "binary"
+            return fmt
+    if len(head) >= 262 and head[257:262] == b"ustar":
+        return "tar"
+    return _text_kind(ext, head)
+
+
+def _zip_kind(ext: str, opener: ZipOpener | None) -> str:
+    """xlsx/xlsm/docx/ods/zip from the member names (or the extension without an opener)."""
+    if opener is None:
+        return ext if ext in ("xlsx", "xlsm", "docx", "ods") else "zip"
+    try:
+        with opener() as fh, zipfile.ZipFile(fh) as zf:
+            names = set(zf.namelist())
+            mimetype = zf.read("mimetype") if "mimetype" in names else b""
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError, RuntimeError, EOFError):
+        return "zip"
+    if b"opendocument.spreadsheet" in mimetype:
+        return "ods"
+    if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
+        return "xlsm" if ext == "xlsm" or "xl/vbaProject.bin" in names else "xlsx"
+    if "word/document.xml" in names:
+        return "docx"
+    return "zip"
+
+
+def is_binary(head: bytes) -> bool:
+    """Heuristic: control bytes other than whitespace in more than 1 % of the head.
+
+    UTF-16 text (NULs on alternate bytes) is not binary.
+    """
+    from .decode import detect_bytes
+
+    enc = detect_bytes(head)
+    if enc.startswith("utf-16"):
+        return False
+    controls = sum(1 for b in head if b in _TEXT_CONTROL)
+    return controls > max(1, len(head) // 100)
+
+
+def _text_kind(ext: str, head: bytes) -> str:
+    """Formats recognised from text content, then from the extension."""
+    if is_binary(head):
+        return _EXTENSIONS.get(ext, "binary") if ext in ("sqlite", "db") else "binary"
+    from .decode import decode_bytes
+
+    text, _ = decode_bytes(head)
+    probe = text.lstrip("\ufeff \t\r\n").encode("utf-8", "replace")
+    if probe.startswith(b"From ") and _EMAIL_HEADER.search(probe):
+        return "mbox"
+    if probe.startswith(b"BEGIN:VCARD"):
+        return "vcf"
+    if re.match(rb"(?i)<!doctype html|<html|<\?xml[^>]*>\s*<html", probe):
+        return "html"
+    if ext in _EXTENSIONS and _EXTENSIONS[ext] not in CONTAINERS:
+        return _EXTENSIONS[ext]
+    if _EMAIL_HEADER.match(probe) and len(_EMAIL_HEADER.findall(probe)) >= 2:
+        return "eml"
+    if probe[:1] in (b"{", b"["):
+        kind = _json_kind(probe)
+        if kind:
+            return kind
+    if len(_SQL.findall(probe)) >= 2:
+        return "sql"
+    if _consistently_delimited(probe):
+        return "csv"
+    return "text"
+
+
+def _json_kind(probe: bytes) -> str:
+    """`jsonl` when the first line is a JSON object, `json` when it opens a JSON document."""
+    first = probe.split(b"\n", 1)[0].strip()
+    try:
+        value = json.loads(first)
+    except ValueError:
+        return "json" if re.match(rb'^(?:\[|\{|\[\s*\{|\{\s*")', first) and (
+            len(first) == 1 or first[1:2] in b'{"[ \t') else ""
+    return "jsonl" if isinstance(value, dict) and b"\n" in probe.strip() else "json"
+
+
+def _consistently_delimited(head: bytes) -> bool:
+    """True when ≥ 90 % of the head's complete lines (≥ 3) split into the same ≥ 2 fields."""
+    lines = [ln for ln in head.split(b"\n")[:-1] if ln.strip()]
+    if len(lines) < 3:
+        return False
+    for d in _DELIMS:
+        counts = [ln.count(bytes([d])) for ln in lines]
+        mode = max(set(counts), key=counts.count)
+        if mode >= 1 and counts.count(mode) >= 0.9 * len(counts):
+            return True
+    return False
+
+
+def sniff_stream(name: str, opener: ZipOpener) -> str:
+    """`sniff` reading the head from `opener` (a fresh binary stream per call)."""
+    with opener() as fh:
+        head = fh.read(HEAD_SIZE)
+    return sniff(name, head, opener)
+
+
+def sniff_bytes(name: str, data: bytes) -> str:
+    """`sniff` for an in-memory document."""
+    return sniff(name, data[:HEAD_SIZE], lambda: io.BytesIO(data))

@@ -1,0 +1,53 @@
+"""Legal profiles as data: categories, thresholds and category rules, one YAML file per law."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+HERE = Path(__file__).parent
+
+
+@dataclass(frozen=True)
+class Rule:
+    category: str
+    all: tuple[frozenset[str], ...]
+
+    def matches(self, roles: set[str] | frozenset[str]) -> bool:
+        return all(group & roles for group in self.all)
+
+
+@dataclass(frozen=True)
+class Profile:
+    id: str
+    data: dict
+    rules: tuple[Rule, ...]
+
+    @property
+    def categories(self) -> dict[str, dict]:
+        return self.data["categories"]
+
+    def categorize(self, roles: set[str] | frozenset[str]) -> str:
+        """The category of a record or dataset whose fields have these roles."""
+        for rule in self.rules:
+            if rule.matches(roles):
+                return rule.category
+        return self.data["default"]
+
+
+def available() -> list[str]:
+    return sorted(p.stem for p in HERE.glob("*.yaml"))
+
+
+@lru_cache(maxsize=None)
+def load(name: str) -> Profile:
+    """A profile by id (a YAML file in this folder) or by path to a YAML file."""
+    path = Path(name) if name.endswith((".yaml", ".yml")) else HERE / f"{name}.yaml"
+    if not path.exists():
+        raise ValueError(f"unknown profile {name!r}; available: {', '.join(available())}")
+    data = yaml.safe_load(path.read_text("utf-8"))
+    rules = tuple(Rule(r["category"], tuple(frozenset(g) for g in r["all"])) for r in data.get("rules", []))
+    return Profile(data["id"], data, rules)

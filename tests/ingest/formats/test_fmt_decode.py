@@ -1,0 +1,95 @@
+"""Encoding detection, streamed text blocks and character-to-byte mapping."""
+
+import codecs
+import io
+
+import pytest
+
+from leaktrace.ingest.decode import (ByteMapper, char_to_byte, codec_of, detect_bytes,
+                                     detect_encoding, text_blocks)
+
+SIMPLIFIED = ("客户名单 2016年3月\n姓名,身份证号,手机号,地址\n"
+              "张三,330302199012290241,13800138000,浙江省温州市鹿城区娄桥路297号翡翠苑24幢4单元1803室\n"
+              "李四,中国建设银行温州市瑞安市城西支行,我们今天去医院看病了\n") * 3
+TRADITIONAL = ("客戶名單 2016年3月\n姓名,身份證號,手機號,地址\n"
+               "張三,330302199012290241,13800138000,浙江省溫州市鹿城區婁橋路297號翡翠苑24幢4單元1803室\n"
+               "李四,中國建設銀行溫州市瑞安市城西支行,我們今天去醫院看病了\n") * 3
+
+
+@pytest.mark.parametrize("text,codec,expected", [
+    (SIMPLIFIED, "utf-8", "utf-8"),
+    (SIMPLIFIED, "utf-8-sig", "utf-8-sig"),
+    (SIMPLIFIED, "gbk", "gb18030"),
+    (SIMPLIFIED, "gb2312", "gb18030"),
+    ("䶮𠀀𪚥 " + SIMPLIFIED, "gb18030", "gb18030"),
+    (TRADITIONAL, "big5", "big5"),
+    (SIMPLIFIED, "utf-16-le", "utf-16-le"),
+    (SIMPLIFIED, "utf-16-be", "utf-16-be"),
+])
+def test_detect(text, codec, expected):
+    assert detect_bytes(text.encode(codec)) == expected
+
+
+@pytest.mark.parametrize("bom,codec,expected", [
+    (codecs.BOM_UTF16_LE, "utf-16-le", "utf-16-le-bom"),
+    (codecs.BOM_UTF16_BE, "utf-16-be", "utf-16-be-bom"),
+])
+def test_detect_utf16_bom(bom, codec, expected):
+    assert detect_bytes(bom + SIMPLIFIED.encode(codec)) == expected
+
+
+def test_detect_ascii_head_then_gbk():
+    data = b"id,phone\n" + b"1,13800138000\n" * 20000 + "张三,13800138000\n".encode("gbk")
+    assert detect_encoding(io.BytesIO(data), len(data)) == "gb18030"
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030", "big5",
+                                      "utf-16-le", "utf-16-be", "utf-16-le-bom", "utf-16-be-bom"])
+def test_blocks_offsets_and_lines(encoding):
+    text = TRADITIONAL if encoding == "big5" else SIMPLIFIED
+    codec = codec_of(encoding)
+    bom = {"utf-8-sig": codecs.BOM_UTF8, "utf-16-le-bom": codecs.BOM_UTF16_LE,
+           "utf-16-be-bom": codecs.BOM_UTF16_BE}.get(encoding, b"")
+    data = bom + (text * 20).encode(codec)
+    blocks = list(text_blocks(io.BytesIO(data), encoding, block_size=300))
+    assert len(blocks) > 5
+    assert "".join(b.text for b in blocks) == text * 20
+    for b in blocks:
+        assert b.text.endswith("\n")                     # lines never split
+        start = b.byte_offset
+        assert data[start:].startswith(b.text[:5].encode(codec))
+        assert b.line == (text * 20)[: sum(len(x.text) for x in blocks[:blocks.index(b)])].count("\n") + 1
+        i = b.text.find("13800138000")
+        if i >= 0:
+            off = char_to_byte(b, i)
+            assert data[off:off + len("13800138000".encode(codec))] == "13800138000".encode(codec)
+
+
+def test_char_to_byte_increasing_and_escapes():
+    data = "abc张三\xff".encode("utf-8")[:-2] + b"\xff\xfe" + "李四13800138000".encode("utf-8")
+    block = next(text_blocks(io.BytesIO(data), "utf-8"))
+    mapper = ByteMapper(block)
+    i = block.text.index("13800138000")
+    assert data[mapper(i):mapper(i) + 11] == b"13800138000"
+    assert mapper(block.text.index("李")) == data.index("李".encode())   # going back works
+    ascii_block = next(text_blocks(io.BytesIO(b"x,13800138000"), "utf-8"))
+    assert char_to_byte(ascii_block, 2) == 2
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "gb18030", "big5", "utf-16-le"])
+def test_single_line_split_at_separator(encoding):
+    cell = "张三,13800138000,330302199012290241;" if encoding != "big5" else "張三,13800138000,330302199012290241;"
+    data = (cell * 3000).encode(encoding)
+    blocks = list(text_blocks(io.BytesIO(data), encoding, block_size=4096))
+    assert len(blocks) > 5
+    for b in blocks:
+        assert b.text[-1] in ",;"
+        assert "13800138000" not in b.text[-11:-1] or b.text.endswith("13800138000,")
+    assert "".join(b.text for b in blocks) == cell * 3000
+
+
+def test_no_separator_falls_back_to_char_boundary():
+    data = ("张" * 100_000).encode("gb18030")
+    blocks = list(text_blocks(io.BytesIO(data), "gb18030", block_size=1001))
+    assert "".join(b.text for b in blocks) == "张" * 100_000
+    assert all(b.byte_offset % 2 == 0 for b in blocks)
