@@ -36,7 +36,7 @@ def export_table(store: CaseStore, what: str, fmt: str, reveal: bool, out: Path 
     if reveal:
         store.audit("reveal", table=what, format=fmt, out=str(out) if out else "stdout")
     with store.connect() as con:
-        reader = con.execute(EXPORTS[what]).to_arrow_reader(100_000)
+        reader = con.sql(EXPORTS[what]).to_arrow_reader(100_000)
         return _write(reader, fmt, reveal, out)
 
 

@@ -3,7 +3,7 @@
 Digits alone are not evidence of a QQ number: the detector accepts one only next to one
 of ``KEYWORDS``.
 
->>> validate('QQ 794412855'[3:])
+>>> validate('794 412 855')
 '794412855'
 """
 

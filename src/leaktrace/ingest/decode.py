@@ -207,9 +207,10 @@ def text_blocks(stream: IO[bytes], encoding: str, block_size: int = 4 << 20,
     line = 1
     carry = b""
     while True:
-        data = stream.read(block_size - len(carry))
+        want = block_size - len(carry)
+        data = stream.read(want)
         buf = carry + data
-        eof = not data
+        eof = len(data) < want
         if not buf:
             return
         cut = len(buf) if eof else _cut(buf, codec, unit)
@@ -218,8 +219,6 @@ def text_blocks(stream: IO[bytes], encoding: str, block_size: int = 4 << 20,
         line += text.count("\n")
         offset += cut
         carry = buf[cut:]
-        if eof and not carry:
-            return
 
 
 def _cut(buf: bytes, codec: str, unit: int) -> int:

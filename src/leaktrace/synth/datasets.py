@@ -12,7 +12,7 @@ from pathlib import Path
 
 from . import ids
 from .persons import FAKE_BASE, make_person
-from .sources import OTHER_FIELDS, SUBJECT_FIELDS, source_rows
+from .sources import OTHER_FIELDS, SOURCES, SUBJECT_FIELDS, source_rows
 from .truth import Doc
 from .writers import CAPPED, WRITERS
 
@@ -38,6 +38,7 @@ class Spec:
     invalid: int = 0
     dup: float = 0.0
     cap: int | None = None
+    min_rows: int = 0
 
     @property
     def holder(self) -> str:
@@ -92,7 +93,7 @@ def kind_of(fld: str) -> tuple[str | None, bool]:
 class Dataset:
     """A dataset being written: stream rows in, truth out."""
 
-    def __init__(self, spec: Spec, disk: Path, doc: Doc, seed: int, number: int, expected: int):
+    def __init__(self, spec: Spec, disk: Path, doc: Doc, seed: int, number: int, expected: int, persons: int):
         self.spec, self.doc, self.seed, self.number = spec, doc, seed, number
         writer = WRITERS[spec.fmt]
         self.cap = min(x for x in (spec.cap, CAPPED.get(spec.fmt), 10**12) if x)
@@ -106,6 +107,9 @@ class Dataset:
         gap = max(2, min(expected, self.cap) // (spec.invalid + 1)) if spec.invalid else 0
         self.invalid_at = {gap * (k + 1) for k in range(spec.invalid)}
         self.n_fake = 0
+        # small cases: raise the rate so each part still gets about ``min_rows`` rows
+        self.floor = [min(1.0, spec.min_rows / max(1.0, persons * sum(SOURCES[s][2] for s in p.sources)))
+                      for p in spec.parts]
 
     @property
     def full(self) -> bool:
@@ -115,7 +119,7 @@ class Dataset:
         p = self.spec.parts[part]
         if source not in p.sources or self.full:
             return False
-        rate = max(p.rate, 0.5) if canary else p.rate
+        rate = max(p.rate, 0.5) if canary else max(p.rate, self.floor[part])
         return ids.unit(self.seed, "take", self.number, part, person) < rate
 
     def emit(self, part: int, person: int, source: str, row: dict) -> None:

@@ -57,7 +57,7 @@ def generate(out: Path, persons: int = 20000, seed: int = 1, variant: str = "cle
     datasets, by_source = [], {s: [] for s in SOURCES}
     for n, s in enumerate(specs):
         expected = int(persons * sum(p.rate * SOURCES[src][2] for p in s.parts for src in p.sources)) + 1
-        ds = Dataset(s, disk[s.path], truth.doc(s.path, s.holder, dataset=True), seed, n, expected)
+        ds = Dataset(s, disk[s.path], truth.doc(s.path, s.holder, dataset=True), seed, n, expected, persons)
         datasets.append(ds)
         for k, part in enumerate(s.parts):
             for src in part.sources:

@@ -125,7 +125,7 @@ def nasty_specs() -> list[Spec]:
     """Extra datasets covering every encoding, spelling, format and container of the nasty variant."""
     ins3 = cols("姓名=name", "身份证号=id_number", "手机号=mobile")
     n = "nasty"
-    return [
+    specs = [
         # encodings
         Spec(f"zhang/laptop/资源/{n}/车主_gb18030.txt", "txt", [_p("carowner", CAR_CN, 0.01)], {"sep": " ", "encoding": "gb18030"}),
         Spec(ENC_COPY, "csv", [_p("hospital", HOSP_CN, 0.01)], {"encoding": "gb18030"}),
@@ -180,6 +180,9 @@ def nasty_specs() -> list[Spec]:
         Spec(f"li/phone/{n}/通讯录.vcf", "vcf", [_p("insurer", cols("FN=name", "TEL=mobile", "EMAIL=email"), 0.005)]),
         Spec(f"sun/laptop/催收/{n}/mail.eml!att.csv", "csv", [_p("hospital", HOSP_CN[:3], 0.005)]),
     ]
+    for spec in specs:
+        spec.min_rows = 15
+    return specs
 
 
 def nasty_containers() -> list[Container]:

@@ -31,6 +31,9 @@ class Bitmap:
         return int.from_bytes(self.bits, "little").bit_count()
 
 
+SPILL_AT = 50_000  # findings held per open document before they go to a spill file
+
+
 class Doc:
     """One evidence document (a file or an archive member) and what truth knows about it."""
 
@@ -45,6 +48,8 @@ class Doc:
     def find(self, kind: str, value: str) -> None:
         if value:
             self.findings.add((kind, value.lower() if kind == "email" else value))
+            if len(self.findings) >= SPILL_AT:
+                self.truth.spill(self)
 
     def buffer_ledger(self) -> None:
         """Hold ledger lines until close (documents whose reading order differs from write order)."""
@@ -99,6 +104,7 @@ class Truth:
         self.canary_files: list[str] = []
         self.unreadable: list[dict] = []
         self.n_findings = 0
+        self._spills: dict[int, Path] = {}
         self.n_records = 0
         self._neg_per_doc = collections.Counter()
 
@@ -118,7 +124,19 @@ class Truth:
         if self._neg_per_doc[path, kind] <= cap:
             self._negatives.write(json.dumps({"path": path, "kind": kind, "raw": raw}, ensure_ascii=False) + "\n")
 
+    def spill(self, doc: Doc) -> None:
+        """Move a document's pending findings to disk (all open documents together stay small)."""
+        path = self._spills.setdefault(id(doc), self.root / f".spill_{len(self._spills)}")
+        with open(path, "a", encoding="utf-8") as f:
+            f.writelines(f"{k}\t{v}\n" for k, v in doc.findings)
+        doc.findings = set()
+
     def close_doc(self, doc: Doc) -> None:
+        spilled = self._spills.pop(id(doc), None)
+        if spilled:
+            with open(spilled, encoding="utf-8") as f:
+                doc.findings.update(tuple(line.rstrip("\n").split("\t", 1)) for line in f)
+            spilled.unlink()
         for kind, value in sorted(doc.findings):
             self._findings.write(json.dumps({"path": doc.path, "type": kind, "value": value}, ensure_ascii=False) + "\n")
         self.n_findings += len(doc.findings)

@@ -253,6 +253,7 @@ class OdsWriter(Writer):
         from odf.opendocument import OpenDocumentSpreadsheet
         from odf.table import Table, TableCell, TableRow
         from odf.text import P
+        OpenDocumentSpreadsheet().write(io.BytesIO())  # odfpy's namespace list grows on first use
         doc = OpenDocumentSpreadsheet()
         for (name, headers), rows in zip(self.parts, self.rows):
             t = Table(name=name)

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from conftest import read_all, tables
+from fmt_helpers import read_all, tables
 
 
 def _rows():

@@ -23,7 +23,7 @@ from leaktrace.synth import ids
 
 ID_RE = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
 MOB_RE = re.compile(r"(?<![0-9A-Za-z+])(?:(?:\+86|0086|\(\+86\))[ -]?)?(1\d{2})[ -]?(\d{4})[ -]?(\d{4})(?![0-9A-Za-z])")
-CARD_RE = re.compile(r"(?<![0-9A-Za-z])(62\d{2}(?:[ -]?\d{4}){3}(?:[ -]?\d{3})?)(?![0-9A-Za-z])")
+CARD_RE = re.compile(r"(?<![0-9A-Za-z])(62\d{14}(?:\d{3})?|62\d{2}([ -])\d{4}\2\d{4}\2\d{4}(?:\2\d{3})?)(?![0-9A-Za-z])")
 MAIL_RE = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 
 
@@ -63,10 +63,8 @@ def identifiers(text: str) -> set[tuple[str, str]]:
             out.add(("cn_mobile", v))
     for m in CARD_RE.finditer(text):
         v = re.sub(r"[ -]", "", m.group(1))
-        for cand in (v, v[:16]) if len(v) == 19 and not m.group(1)[-4].isdigit() else (v,):
-            if ids.card_ok(cand):
-                out.add(("bank_card", cand))
-                break
+        if ids.card_ok(v):
+            out.add(("bank_card", v))
     for m in MAIL_RE.finditer(text):
         out.add(("email", m.group(0).lower()))
     return out

@@ -1,0 +1,158 @@
+"""DOCX, PDF, HTML, e-mail, vCard, plain text, empty and binary documents; sniffing."""
+
+from email.message import EmailMessage
+
+import pytest
+
+from fmt_helpers import read_all, tables, texts, unreadables
+from leaktrace.ingest.sniff import sniff, sniff_bytes
+
+
+def test_docx(tmp_path):
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("客户资料：张三 13800138000")
+    d.add_paragraph("身份证 330302199012290241")
+    t = d.add_table(rows=2, cols=2)
+    for i, (a, b) in enumerate([("姓名", "手机号"), ("李四", "15572422383")]):
+        t.cell(i, 0).text, t.cell(i, 1).text = a, b
+    path = tmp_path / "a.docx"
+    d.save(path)
+    fmt, units, _ = read_all(path)
+    assert fmt == "docx"
+    assert "13800138000" in texts(units)[0].text and texts(units)[0].part.startswith("paragraphs")
+    batch = tables(units)[0]
+    assert batch.columns == ["姓名", "手机号"] and batch.rows == [["李四", "15572422383"]]
+
+
+def test_pdf(tmp_path):
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    for text in ("Phone 13800138000", "ID 330302199012290241"):
+        pdf.add_page()
+        pdf.set_font("helvetica", size=12)
+        pdf.cell(0, 10, text)
+    path = tmp_path / "a.pdf"
+    pdf.output(str(path))
+    fmt, units, _ = read_all(path)
+    assert fmt == "pdf"
+    blocks = texts(units)
+    assert [b.part for b in blocks] == ["page 1", "page 2"]
+    assert "13800138000" in blocks[0].text and "330302199012290241" in blocks[1].text
+
+
+def test_damaged_pdf(write):
+    _, units, _ = read_all(write("bad.pdf", b"%PDF-1.4\n garbage"))
+    assert unreadables(units)
+
+
+def test_html(write):
+    page = ("<html><head><meta charset='gbk'><style>p{}</style><script>var x='15572422383'</script>"
+            "</head><body><p>出售数据 QQ 12345</p><table><tr><td>张三</td><td>13800138000</td></tr>"
+            "</table></body></html>")
+    fmt, units, result = read_all(write("p.html", page.encode("gbk")))
+    assert fmt == "html" and result.encoding == "gb18030"
+    text = texts(units)[0].text
+    assert "出售数据" in text and "张三\t13800138000" in text and "15572422383" not in text
+
+
+def _message(n=1):
+    msg = EmailMessage()
+    msg["From"] = "seller@example.com"
+    msg["To"] = "buyer@example.com"
+    msg["Subject"] = f"样本 {n}"
+    msg.set_content(f"样本见附件，电话13800138000 ({n})")
+    msg.add_alternative("<p>html <b>15572422383</b></p>", subtype="html")
+    msg.add_attachment("姓名,手机\n张三,13800138000\n".encode("utf-8"), maintype="text",
+                       subtype="csv", filename="样本.csv")
+    return msg.as_bytes()
+
+
+def test_eml(write):
+    fmt, units, _ = read_all(write("m.eml", _message()))
+    assert fmt == "eml"
+    parts = {b.part: b.text for b in texts(units)}
+    assert "seller@example.com" in parts["headers"]
+    assert "13800138000" in parts["body 1 (text/plain)"]
+    assert "15572422383" in parts["body 2 (text/html)"]
+    members = [u for u in units if type(u).__name__ == "Member"]
+    assert [m.name for m in members] == ["样本.csv"] and b"13800138000" in members[0].data
+
+
+def test_mbox(write):
+    data = b"".join(b"From seller@example.com Thu Mar 10 10:00:00 2016\n" + _message(n) + b"\n"
+                    for n in (1, 2))
+    fmt, units, _ = read_all(write("inbox.mbox", data))
+    assert fmt == "mbox"
+    members = [u.name for u in units if type(u).__name__ == "Member"]
+    assert members == ["1/样本.csv", "2/样本.csv"]
+    assert any(b.part == "msg 2: headers" and "样本 2" in b.text for b in texts(units))
+
+
+def test_vcf(write):
+    data = ("BEGIN:VCARD\nVERSION:3.0\nFN:张三\nTEL;TYPE=CELL:13800138000\nTEL:+86 155 7242 2383\n"
+            "EMAIL:a@b.com\nADR:;;娄桥路297号;温州;;;\nEND:VCARD\n"
+            "BEGIN:VCARD\nVERSION:2.1\nFN;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:=E6=9D=8E=E5=9B=9B\n"
+            "END:VCARD\n")
+    fmt, units, _ = read_all(write("c.vcf", data))
+    assert fmt == "vcf"
+    batch = tables(units)[0]
+    row = dict(zip(batch.columns, batch.rows[0]))
+    assert row["FN"] == "张三" and row["TEL"] == "13800138000;+86 155 7242 2383"
+    assert row["ADR"] == "娄桥路297号 温州" and batch.rows[1][0] == "李四"
+
+
+def test_text_offsets(write):
+    data = "第一行\r\n电话：13800138000\r\n".encode("gbk")
+    _, units, result = read_all(write("a.txt", data))
+    block = texts(units)[0]
+    assert result.encoding == "gb18030" and block.line == 1
+    from leaktrace.ingest.decode import char_to_byte
+    off = char_to_byte(block, block.text.index("138"))
+    assert data[off:off + 11] == b"13800138000"
+
+
+def test_empty(write):
+    fmt, units, result = read_all(write("empty.csv", b""))
+    assert fmt == "empty" and units == [] and result.rows == 0
+
+
+def test_undecodable_binary(write):
+    data = bytes(range(256)) * 40 + b"\x00phone=13800138000\x00" + bytes(range(255, -1, -1)) * 4
+    fmt, units, result = read_all(write("blob.bin", data))
+    assert fmt == "binary" and result.encoding == "latin-1"
+    joined = "".join(b.text for b in texts(units))
+    assert len(joined) == len(data) and "13800138000" in joined
+
+
+@pytest.mark.parametrize("name,head,expected", [
+    ("a.gz", b"\x1f\x8b\x08\x00", "gzip"), ("a.7z", b"7z\xbc\xaf\x27\x1c\x00", "7z"),
+    ("a.bz2", b"BZh91AY", "bzip2"), ("a.xz", b"\xfd7zXZ\x00\x00", "xz"),
+    ("a.tar", b"x" * 257 + b"ustar\x0000" + b"\x00" * 100, "tar"),
+    ("a.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 50, "xls"),
+    ("a.db", b"SQLite format 3\x00" + b"\x00" * 50, "sqlite"),
+    ("a.dat", b"<!DOCTYPE html><html>", "html"),
+    ("x", b"Received: from a\nFrom: a@b.com\nSubject: hi\n\nbody", "eml"),
+    ("x", b"BEGIN:VCARD\nFN:a\n", "vcf"),
+    ("x", b"-- MySQL dump\nCREATE TABLE t (a int);\nINSERT INTO t VALUES (1);\n", "sql"),
+    ("x", b'{"a": 1}\n{"a": 2}\n', "jsonl"), ("x", b'[\n {"a": 1}\n]\n', "json"),
+    ("x.log", b"[1460747872061] WARN x\n[1460747872062] INFO y\n", "text"),
+    ("x.txt", b"a,b,c\n1,2,3\n4,5,6\n7,8,9\n", "csv"),
+])
+def test_sniff(name, head, expected):
+    assert sniff(name, head) == expected
+
+
+def test_sniff_office_zips(tmp_path):
+    import openpyxl
+
+    path = tmp_path / "renamed.zip"
+    openpyxl.Workbook().save(path)
+    assert sniff_bytes("renamed.zip", path.read_bytes()) == "xlsx"
+    import zipfile
+    zpath = tmp_path / "plain.xlsx"
+    with zipfile.ZipFile(zpath, "w") as zf:
+        zf.writestr("data/a.csv", "a,b\n")
+    assert sniff_bytes("plain.xlsx", zpath.read_bytes()) == "zip"

@@ -1,0 +1,106 @@
+"""JSON, JSON Lines, SQL dumps and SQLite databases."""
+
+import json
+import sqlite3
+
+from fmt_helpers import all_rows, read_all, tables, unreadables
+
+
+def test_jsonl_nested_and_bad_line(write):
+    lines = [json.dumps({"name": "张三", "contact": {"phone": "13800138000", "email": {"home": "a@b.com"}},
+                         "tags": ["vip", 1], "score": 1.5}, ensure_ascii=False),
+             "{not json",
+             json.dumps({"name": "李四", "contact": {"phone": 15572422383}})]
+    fmt, units, result = read_all(write("x.jsonl", "\n".join(lines) + "\n"))
+    assert fmt == "jsonl"
+    batches = tables(units)
+    assert batches[0].columns == ["name", "contact.phone", "contact.email.home", "tags", "score"]
+    assert batches[0].rows == [["张三", "13800138000", "a@b.com", "vip;1", "1.5"]]
+    assert batches[0].first_row == 1 and batches[1].first_row == 3
+    assert batches[1].rows == [["李四", "15572422383"]]
+    assert "line 2" in unreadables(units)[0].reason
+    assert result.rows == 2
+
+
+def test_json_object_with_array(write):
+    doc = {"meta": {"n": 2}, "data": [{"id": "330302199012290241", "p": {"m": "13800138000"}},
+                                      {"id": "33030419851006304X"}]}
+    fmt, units, _ = read_all(write("x.json", json.dumps(doc, indent=2)))
+    assert fmt == "json"
+    batch = tables(units)[0]
+    assert batch.table == "data" and batch.columns == ["id", "p.m"]
+    assert batch.rows == [["330302199012290241", "13800138000"], ["33030419851006304X", None]]
+
+
+def test_invalid_json_is_reported_and_read_as_text(write):
+    fmt, units, _ = read_all(write("x.json", '{"a": 13800138000,,}'))
+    assert unreadables(units) and "13800138000" in units[-1].text
+
+
+MYSQL = r"""-- MySQL dump 10.13
+/*!40101 SET NAMES utf8 */;
+DROP TABLE IF EXISTS `t_customer`;
+CREATE TABLE `t_customer` (
+  `id` int(11) NOT NULL AUTO_INCREMENT,
+  `xm` varchar(255) DEFAULT NULL,
+  `sfzh` varchar(255) DEFAULT NULL COMMENT 'id; card',
+  `note` text,
+  PRIMARY KEY (`id`),
+  KEY `idx` (`sfzh`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8;
+LOCK TABLES `t_customer` WRITE;
+INSERT INTO `t_customer` VALUES (1,'李瑶','330302199012290241','it\'s; a \"note\"\n2'),(2,'O''Neil',NULL,'x(y),z'),(3,'王五','110108199112103112',-1.5);
+INSERT INTO t_customer (`xm`,`sfzh`) VALUES ('赵六','33030419851006304X');
+UNLOCK TABLES;
+UPDATE t_customer SET note='13800138000' WHERE id=1;
+"""
+
+PG_COPY = """SET standard_conforming_strings = on;
+CREATE TABLE public.users (id integer, name text, phone text);
+COPY public.users (id, name, phone) FROM stdin;
+1\t张三\t13800138000
+2\tA\\tB\t\\N
+\\.
+INSERT INTO public.users VALUES (3, 'C:\\path', '15572422383');
+"""
+
+
+def test_mysql_dump(write):
+    fmt, units, result = read_all(write("dump.sql", MYSQL))
+    assert fmt == "sql"
+    batches = tables(units)
+    assert batches[0].columns == ["id", "xm", "sfzh", "note"]
+    rows = all_rows(units)
+    assert rows[0] == ["1", "李瑶", "330302199012290241", "it's; a \"note\"\n2"]
+    assert rows[1] == ["2", "O'Neil", None, "x(y),z"]
+    assert rows[2][3] == "-1.5"
+    assert batches[-1].columns == ["xm", "sfzh"] and batches[-1].rows == [["赵六", "33030419851006304X"]]
+    assert batches[-1].first_row == 4
+    assert any("13800138000" in u.text for u in units if hasattr(u, "text"))
+    assert result.tables == 1 and result.rows == 4
+
+
+def test_postgres_copy(write):
+    _, units, _ = read_all(write("pg.sql", PG_COPY))
+    batches = tables(units)
+    assert batches[0].table == "public.users" and batches[0].columns == ["id", "name", "phone"]
+    assert batches[0].rows == [["1", "张三", "13800138000"], ["2", "A\tB", None],
+                               ["3", "C:\\path", "15572422383"]]
+
+
+def test_sqlite(tmp_path):
+    path = tmp_path / "app.db"
+    con = sqlite3.connect(path)
+    con.execute("CREATE TABLE contacts (name TEXT, mobile INTEGER, card TEXT)")
+    con.executemany("INSERT INTO contacts VALUES (?,?,?)",
+                    [("张三", 13800138000, "6222023093913383057"), ("李四", None, None)])
+    con.execute("CREATE TABLE log (msg TEXT)")
+    con.execute("INSERT INTO log VALUES ('ok')")
+    con.commit()
+    con.close()
+    fmt, units, result = read_all(path)
+    assert fmt == "sqlite"
+    batches = {b.table: b for b in tables(units)}
+    assert batches["contacts"].columns == ["name", "mobile", "card"]
+    assert batches["contacts"].rows[0] == ["张三", "13800138000", "6222023093913383057"]
+    assert result.tables == 2 and result.rows == 3
