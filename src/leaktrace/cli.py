@@ -116,6 +116,73 @@ def export(
 
 
 @app.command()
+def count(
+    case: Path = CaseOpt,
+    profile: str = typer.Option("cn-pi-2017", "--profile", help="Legal profile (cn-pi-2017, gdpr-art33, or a YAML file)."),
+    insider: list[str] = typer.Option([], "--insider", help="Holder who leaked data held through work (halved thresholds)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the counts as JSON (the eval contract)."),
+):
+    """Records and persons per holder and category, held against the profile's thresholds."""
+    import json
+
+    from .profiles import load
+    from .profiles.assess import assess
+    from .records.count import count_case
+    from .report.console import print_counts
+
+    store = _open(case)
+    try:
+        prof = load(profile)
+    except ValueError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2)
+    counts = count_case(store, prof)
+    for h, c in counts.holders.items():
+        c["assessment"] = assess(prof, c["records"], insider=h in insider)
+    if as_json:
+        print(json.dumps(counts.to_json(), ensure_ascii=False, indent=1))
+    else:
+        print_counts(counts, prof, out)
+
+
+refs_app = typer.Typer(help="Reference databases: the candidate sources of leaked data.", no_args_is_help=True)
+app.add_typer(refs_app, name="refs")
+
+
+@refs_app.command("add")
+def refs_add(
+    name: str = typer.Argument(..., help="Source name, e.g. the organisation (insurer, hotel)."),
+    files: list[Path] = typer.Argument(..., exists=True, help="The source's table files."),
+    case: Path = CaseOpt,
+    replace: bool = typer.Option(False, "--replace", help="Replace a reference of the same name."),
+):
+    """Register an organisation's database (or a registry extract) as a reference."""
+    from .attribute.references import add_reference
+
+    store = CaseStore(case, create=True)
+    try:
+        stats = add_reference(store, name, files, replace)
+    except ValueError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2)
+    err.print(f"reference {name}: {stats.documents} documents, {stats.records} rows with identifiers, "
+              f"{stats.failed} failed")
+
+
+@refs_app.command("list")
+def refs_list(case: Path = CaseOpt):
+    """The registered references."""
+    from rich.table import Table
+
+    from .attribute.references import list_references
+
+    t = Table("source", "files", "rows", "rows with identifiers")
+    for r in list_references(_open(case)):
+        t.add_row(r["source"], str(r["files"]), str(r["rows"]), str(r["records"]))
+    out.print(t)
+
+
+@app.command()
 def demo(out_dir: Path = typer.Option(Path("demo-case"), "--out", help="Folder for the demo case.")):
     """Generate a synthetic case and run the pipeline on it."""
     from .demo import run_demo

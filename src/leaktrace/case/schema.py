@@ -56,6 +56,7 @@ RECORDS = TableSchema(pa.schema([
     ("path", pa.string()),
     ("holder", pa.string()),
     ("record", pa.int64()),         # 1-based ordinal within the document
+    ("row", pa.int64()),            # table row or text line number
     ("locator", pa.string()),
     ("kind", pa.string()),          # row | line
     ("dataset", pa.string()),       # path plus table name: the leaked dataset it belongs to
@@ -65,10 +66,16 @@ RECORDS = TableSchema(pa.schema([
     ("name", pa.string()),
     ("fields", pa.string()),        # JSON of typed fields (address, time, amount, ...)
     ("valid", pa.bool_()),          # False: only invalid identifiers on the row
+    ("text", pa.string()),          # the row's cells joined by `|`, or the line
 ]))
 
 SCHEMAS: dict[str, TableSchema] = {
     "manifest": MANIFEST,
     "findings": FINDINGS,
     "records": RECORDS,
+    "ref_manifest": MANIFEST,       # files of reference databases (`refs add`): holder = source name
+    "ref_records": RECORDS,         # reference rows: holder = source name
 }
+
+# A batch is committed once the part of one of these tables is in place (written last).
+COMMIT_TABLES = ("manifest", "ref_manifest")

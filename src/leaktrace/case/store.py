@@ -5,6 +5,7 @@ Layout of a case folder::
     case.json                     what the case is (created, evidence roots)
     parts/bNNNNNN.<table>.K.parquet   data parts of batch N (findings, records, ...)
     parts/bNNNNNN.manifest.parquet    the batch's manifest: written last, it commits the batch
+    parts/bNNNNNN.ref_manifest.parquet a reference batch's manifest (`refs add`), likewise
     audit.log                     JSON lines: reveals and other acts that must be on record
 
 A batch is committed when its manifest part exists. Parts of a batch without a
@@ -26,7 +27,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .schema import SCHEMAS
+from .schema import COMMIT_TABLES, SCHEMAS
 
 PART_RE = re.compile(r"^b(\d{6})\.([a-z_]+)(?:\.(\d+))?\.parquet$")
 
@@ -79,11 +80,18 @@ class CaseStore:
 
     def _committed_batches(self) -> set[int]:
         out = set()
-        for p in self.parts.glob("b*.manifest.parquet"):
+        for p in self.parts.glob("b*.parquet"):
             m = PART_RE.match(p.name)
-            if m:
+            if m and m.group(2) in COMMIT_TABLES:
                 out.add(int(m.group(1)))
         return out
+
+    def drop_batches(self, numbers: set[int]) -> None:
+        """Remove committed batches (the commit marker first, so a crash leaves no half batch)."""
+        parts = [p for p in self.parts.iterdir() if (m := PART_RE.match(p.name)) and int(m.group(1)) in numbers]
+        parts.sort(key=lambda p: PART_RE.match(p.name).group(2) not in COMMIT_TABLES)
+        for p in parts:
+            p.unlink()
 
     def new_batch(self) -> "Batch":
         existing = [int(m.group(1)) for p in self.parts.iterdir() if (m := PART_RE.match(p.name))]
@@ -116,11 +124,25 @@ class CaseStore:
         finally:
             con.close()
 
-    def done_paths(self) -> set[str]:
+    def done_paths(self, manifest: str = "manifest") -> set[str]:
         """Paths of top-level files whose scan is committed."""
         with self.connect() as con:
-            rows = con.execute("SELECT path FROM manifest WHERE depth = 0").fetchall()
+            rows = con.execute(f"SELECT path FROM {manifest} WHERE depth = 0").fetchall()
         return {r[0] for r in rows}
+
+    def batches_where(self, table: str, condition: str, params: list | None = None) -> set[int]:
+        """Numbers of committed batches with a row of `table` matching `condition`."""
+        files = [p for p in self.parts.glob(f"b*.{table}*.parquet") if PART_RE.match(p.name)]
+        if not files:
+            return set()
+        con = duckdb.connect()
+        try:
+            listing = ", ".join(f"'{_sql_str(str(f))}'" for f in files)
+            rows = con.execute(f"SELECT DISTINCT filename FROM read_parquet([{listing}], filename=true) "
+                               f"WHERE {condition}", params or []).fetchall()
+        finally:
+            con.close()
+        return {int(PART_RE.match(Path(r[0]).name).group(1)) for r in rows}
 
 
 class Batch:
@@ -143,7 +165,7 @@ class Batch:
             return
         self._buffers.setdefault(table, []).append(rows)
         self._sizes[table] = self._sizes.get(table, 0) + rows.num_rows
-        if table != "manifest" and self._sizes[table] >= self.part_rows:
+        if table not in COMMIT_TABLES and self._sizes[table] >= self.part_rows:
             self._flush(table)
 
     def _flush(self, table: str) -> None:
@@ -152,7 +174,8 @@ class Batch:
             return
         k = self._written.get(table, 0)
         self._written[table] = k + 1
-        name = f"b{self.number:06d}.{table}.parquet" if table == "manifest" else f"b{self.number:06d}.{table}.{k}.parquet"
+        name = (f"b{self.number:06d}.{table}.parquet" if table in COMMIT_TABLES
+                else f"b{self.number:06d}.{table}.{k}.parquet")
         final = self.store.parts / name
         tmp = final.with_name(final.name + ".tmp")
         data = pa.concat_tables([t.cast(SCHEMAS[table].schema) for t in tables])
@@ -162,19 +185,16 @@ class Batch:
         self._sizes[table] = 0
 
     def commit(self) -> None:
-        """Write every part, then the manifest last: the batch becomes visible atomically."""
+        """Write every part, then the commit marker last: the batch becomes visible atomically."""
         for table in list(self._buffers):
-            if table != "manifest":
+            if table not in COMMIT_TABLES:
                 self._flush(table)
-        for tmp, final in self._temps:
+        for table in COMMIT_TABLES:
+            self._flush(table)
+        for tmp, final in self._temps:  # data parts first, markers last
             _fsync(tmp)
             os.replace(tmp, final)
         self._temps.clear()
-        if self._buffers.get("manifest"):
-            self._flush("manifest")
-            tmp, final = self._temps.pop()
-            _fsync(tmp)
-            os.replace(tmp, final)
         _fsync(self.store.parts)
 
 

@@ -8,6 +8,7 @@ import pyarrow as pa
 
 from ..case.schema import FINDINGS, RECORDS
 from ..case.store import Batch
+from ..identifiers import PERSON_KEYS
 from ..ingest.units import Document, TableBatch, TextBlock
 from .roles import NON_SUBJECT_ROLES, TYPE_ROLES
 from .table import CellHit, columns_of, scan_table
@@ -22,14 +23,22 @@ FIELD_ROLES = frozenset({"address", "plate", "vin", "checkin", "checkout", "hote
 
 
 class Detector:
-    """Creates one `DocumentScan` per document."""
+    """Creates one `DocumentScan` per document.
+
+    `tables` names where findings and records go (None: not kept); reference
+    databases use it to keep their rows apart from the evidence's records.
+    """
+
+    def __init__(self, tables: dict[str, str | None] | None = None):
+        self.tables = tables or {"findings": "findings", "records": "records"}
 
     def start(self, doc: Document, holder: str, batch: Batch) -> "DocumentScan":
-        return DocumentScan(doc, holder, batch)
+        return DocumentScan(doc, holder, batch, self.tables)
 
 
 class DocumentScan:
-    def __init__(self, doc: Document, holder: str, batch: Batch):
+    def __init__(self, doc: Document, holder: str, batch: Batch, tables: dict[str, str | None]):
+        self.tables = tables
         self.doc = doc
         self.holder = holder
         self.batch = batch
@@ -54,10 +63,10 @@ class DocumentScan:
         for r in recs:
             self.records += 1
             rows.append({
-                "record": self.records, "kind": "line", "dataset": self.doc.path,
+                "record": self.records, "kind": "line", "dataset": self.doc.path, "row": r.line,
                 "locator": f"{part}byte {r.byte_offset} line {r.line}", "roles": None,
-                "ids": _ids(r.ids), "other_ids": None, "name": r.name, "fields": None,
-                "valid": bool(r.ids) or r.invalid == 0,
+                "ids": _ids(r.ids), "other_ids": _ids(r.other_ids), "name": r.name, "fields": None,
+                "valid": bool(r.ids), "text": r.text,
             })
         self._add("records", rows)
 
@@ -87,7 +96,7 @@ class DocumentScan:
             return
         cols = columns_of(tb)
         name_cols = [j for j, r in enumerate(roles) if r == "name"]
-        field_cols = [(j, r) for j, r in enumerate(roles) if r in FIELD_ROLES]
+        field_cols = [(j, r) for j, r in enumerate(roles) if r in FIELD_ROLES or r in NON_SUBJECT_ROLES]
         dataset = f"{self.doc.path}#{tb.table}" if tb.table else self.doc.path
         role_map = json.dumps({headers[j]: r for j, r in enumerate(roles) if r}, ensure_ascii=False)
         names = [cols[j].to_pylist() for j in name_cols]
@@ -97,6 +106,8 @@ class DocumentScan:
         for i in sorted(per_row):
             subject, other, invalid = [], [], 0
             for h in per_row[i]:
+                if h.type not in PERSON_KEYS:
+                    continue
                 if h.value is None:
                     invalid += roles[h.col] not in NON_SUBJECT_ROLES
                 elif roles[h.col] in NON_SUBJECT_ROLES:
@@ -113,7 +124,8 @@ class DocumentScan:
                 "locator": f"{where}row {tb.first_row + i}", "roles": role_map,
                 "ids": _ids(subject), "other_ids": _ids(other), "name": name,
                 "fields": json.dumps(typed, ensure_ascii=False) if typed else None,
-                "valid": bool(subject),
+                "valid": bool(subject), "row": tb.first_row + i,
+                "text": "|".join(c for c in tb.rows[i] if c),
             })
         self._add("records", rows)
 
@@ -125,11 +137,14 @@ class DocumentScan:
     def _add(self, table: str, rows: list[dict]) -> None:
         if not rows:
             return
+        target = self.tables.get(table)
+        if target is None:
+            return
         schema = {"findings": FINDINGS, "records": RECORDS}[table].schema
         for r in rows:
             r["path"] = self.doc.path
             r["holder"] = self.holder
-        self.batch.add(table, pa.Table.from_pylist(rows, schema=schema))
+        self.batch.add(target, pa.Table.from_pylist(rows, schema=schema))
 
     def finish(self) -> tuple[int, int]:
         return self.findings, self.records

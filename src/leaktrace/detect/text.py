@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from ..ingest.units import TextBlock
 from .normalize import fold
 from .patterns import candidates
+from ..identifiers import PERSON_KEYS
 from .validate import MASKED, resolve
 
 # A Chinese name: 2-4 Han characters standing alone at the start of a line or right
@@ -29,9 +30,13 @@ class TextHit:
 
 @dataclass
 class LineRecord:
+    """Identifiers of one line: the first of each type is the subject's, later ones others'."""
+
     line: int
     byte_offset: int
+    text: str
     ids: list[tuple[str, str]] = field(default_factory=list)
+    other_ids: list[tuple[str, str]] = field(default_factory=list)
     invalid: int = 0
     name: str | None = None
 
@@ -66,18 +71,28 @@ def byte_offsets(block: TextBlock, starts: list[int]) -> list[int]:
 
 
 def line_records(block: TextBlock, hits: list[TextHit]) -> list[LineRecord]:
-    """One record per line that carries identifiers (valid or invalid; masked ones do not count)."""
+    """One record per line that carries person identifiers, valid or invalid.
+
+    `byte_offset` is the offset of the line's start. A second value of a type already
+    on the line (a callee after a caller, a contact after a customer) is not the
+    subject's: it goes to `other_ids`.
+    """
     lines: dict[int, LineRecord] = {}
     for h in hits:
-        if h.type == MASKED:
+        if h.type not in PERSON_KEYS:
             continue
         rec = lines.get(h.line)
         if rec is None:
             start = block.text.rfind("\n", 0, h.start) + 1
-            rec = lines[h.line] = LineRecord(h.line, start, name=_name(block.text, start, h.start))
+            end = block.text.find("\n", h.start)
+            text = block.text[start:end if end >= 0 else len(block.text)].rstrip("\r")
+            rec = lines[h.line] = LineRecord(h.line, start, text, name=_name(block.text, start, h.start))
         if h.value is None:
             rec.invalid += 1
-        elif (h.type, h.value) not in rec.ids:
+        elif any(t == h.type for t, _ in rec.ids):
+            if (h.type, h.value) not in rec.ids and (h.type, h.value) not in rec.other_ids:
+                rec.other_ids.append((h.type, h.value))
+        else:
             rec.ids.append((h.type, h.value))
     records = list(lines.values())
     for rec, off in zip(records, byte_offsets(block, [r.byte_offset for r in records])):

@@ -45,6 +45,10 @@ TYPES: dict[str, ModuleType] = {
               telegram, cn_plate, us_ssn, masked)
 }
 
+#: Types that identify a person: the keys records resolve to persons by. The others
+#: (IP addresses, plates, chat handles) are findings and record fields, not person keys.
+PERSON_KEYS = frozenset({"cn_id", "cn_mobile", "bank_card", "email", "phone", "passport", "us_ssn", "iban"})
+
 #: Types that count only next to one of their module's ``KEYWORDS``.
 KEYWORD_GATED = frozenset(name for name, m in TYPES.items() if hasattr(m, "KEYWORDS"))
 

@@ -62,8 +62,10 @@ class Scanner:
         batch_bytes: int = 256 << 20,
         batch_seconds: float = 20.0,
         on_progress: Callable[[EvidenceFile, ScanStats], None] | None = None,
+        manifest: str = "manifest",
     ):
         self.store = store
+        self.manifest = manifest
         self.detector = detector
         self.limits = limits
         self.batch_files = batch_files
@@ -74,7 +76,7 @@ class Scanner:
 
     def scan(self, root: Path, holder: str | None = None) -> ScanStats:
         self.store.recover()
-        done = self.store.done_paths()
+        done = self.store.done_paths(self.manifest)
         batch, files, size, since = self.store.new_batch(), 0, 0, time.monotonic()
         for ef in walk(root, holder):
             if ef.path in done:
@@ -101,13 +103,13 @@ class Scanner:
         mtime = datetime.fromtimestamp(ef.mtime, timezone.utc).isoformat(timespec="seconds")
         base = {"holder": ef.holder, "mtime": mtime}
         if ef.skip_reason:
-            batch.add("manifest", [_row(ef.path, None, 0, 0, status="skipped", reason=ef.skip_reason, **base)])
+            batch.add(self.manifest, [_row(ef.path, None, 0, 0, status="skipped", reason=ef.skip_reason, **base)])
             return
         doc = Document(path=ef.path, name=ef.abspath.name, size=ef.size, open=lambda p=ef.abspath: open(p, "rb"))
         try:
             self._scan_document(doc, ef.holder, None, batch, mtime)
         except OSError as exc:
-            batch.add("manifest", [_row(ef.path, None, 0, ef.size, status="failed",
+            batch.add(self.manifest, [_row(ef.path, None, 0, ef.size, status="failed",
                                         reason=f"cannot read file: {exc.strerror or exc}", **base)])
             self.stats.failed += 1
 
@@ -126,7 +128,7 @@ class Scanner:
             self._read(doc, fmt, holder, batch, row)
         if row["status"] == "failed":
             self.stats.failed += 1
-        batch.add("manifest", [row])
+        batch.add(self.manifest, [row])
 
     def _scan_container(self, doc: Document, fmt: str, holder: str, batch: Batch, row: dict) -> None:
         if doc.depth >= self.limits.max_depth:
@@ -139,7 +141,7 @@ class Scanner:
                     problems.append(item.reason)
                     continue
                 label = containers.member_label(item.name)
-                batch.add("manifest", [_row(f"{doc.path}!{label}", doc.path, doc.depth + 1, item.size,
+                batch.add(self.manifest, [_row(f"{doc.path}!{label}", doc.path, doc.depth + 1, item.size,
                                             holder=holder, status="failed", reason=item.reason)])
                 self.stats.failed += 1
             else:

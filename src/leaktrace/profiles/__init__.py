@@ -30,6 +30,19 @@ class Profile:
     def categories(self) -> dict[str, dict]:
         return self.data["categories"]
 
+    @property
+    def default(self) -> str:
+        return self.data["default"]
+
+    def sql_case(self, roles: str) -> str:
+        """A SQL expression giving the rule category for a list of roles (NULL: no rule matched)."""
+        whens = []
+        for rule in self.rules:
+            conds = " AND ".join(
+                "list_has_any({}, [{}])".format(roles, ", ".join(f"'{r}'" for r in sorted(g))) for g in rule.all)
+            whens.append(f"WHEN {conds} THEN '{rule.category}'")
+        return f"(CASE {' '.join(whens)} ELSE NULL END)" if whens else "NULL"
+
     def categorize(self, roles: set[str] | frozenset[str]) -> str:
         """The category of a record or dataset whose fields have these roles."""
         for rule in self.rules:

@@ -31,7 +31,7 @@ class Bitmap:
         return int.from_bytes(self.bits, "little").bit_count()
 
 
-SPILL_AT = 50_000  # findings held per open document before they go to a spill file
+SPILL_AT = 10_000  # findings held per open document before they go to a spill file
 
 
 class Doc:

@@ -1,0 +1,127 @@
+"""Counting: records -> persons, categories and the per-holder counts the law asks for.
+
+Every step is SQL over the case's Parquet tables:
+
+1. records with subject identifiers; reference rows likewise;
+2. persons: identifiers of one record (or reference row) belong to one person;
+3. each record's source (the reference it was taken from) and category: the rule
+   category of its own fields, else its source's category, else its dataset's;
+4. which rows count: rows matched to a source, and every row of a dataset-like
+   table matched to no source at all (a leak of unknown origin); rows whose only
+   identifiers are invalid count as `invalid` in leaked datasets;
+5. per holder and category, distinct persons (one record per person per category
+   per holder); persons per holder and overall; and beside them the seized,
+   invalid and duplicate row counts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+
+from ..case.store import CaseStore
+from ..profiles import Profile
+from ..resolve.persons import resolve_persons
+from .sources import match_sources
+
+# A table with at least this many valid rows, none of which match a reference,
+# is a leaked dataset of unknown origin (smaller ones: ledgers, notes, logs).
+MIN_UNKNOWN_DATASET = 20
+# A dataset counts its invalid rows when at least this share of its valid rows is matched.
+LEAKED_SHARE = 0.5
+# ... and when records fill at least this share of its rows or lines (a chat, a log, a
+# note with a few identifiers among many lines is not a dataset).
+DENSITY = 0.5
+
+
+@dataclass
+class Counts:
+    profile: str
+    holders: dict[str, dict]
+    persons: int
+
+    def to_json(self) -> dict:
+        return {"profile": self.profile, "holders": self.holders, "persons": self.persons}
+
+
+def prepare(con: duckdb.DuckDBPyConnection, profile: Profile) -> None:
+    """Build `counted(rid, holder, dataset, person, category, valid, counted, invalid)` on `con`."""
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE rec AS
+        SELECT row_number() OVER (ORDER BY path, record) AS rid, holder, path, dataset, record, row, ids, valid, text,
+               coalesce(json_keys(fields), []) AS roles_present
+        FROM records""")
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE rec_keys AS
+        SELECT rid, unnest(string_split(ids, ';')) AS key FROM rec WHERE ids IS NOT NULL""")
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE ref AS
+        SELECT row_number() OVER (ORDER BY holder, path, record) AS fid, holder AS source, ids, text,
+               coalesce(json_keys(fields), []) AS roles_present
+        FROM ref_records""")
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE ref_keys AS
+        SELECT fid, source, unnest(string_split(ids, ';')) AS key FROM ref WHERE ids IS NOT NULL""")
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE edge_keys AS
+        SELECT rid AS eid, key FROM rec_keys UNION ALL SELECT -fid AS eid, key FROM ref_keys""")
+    resolve_persons(con)
+    match_sources(con)
+    rule = profile.sql_case
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE source_category AS
+        SELECT source, {rule('roles')} AS category
+        FROM (SELECT source, list_distinct(flatten(list(roles_present))) AS roles FROM ref GROUP BY source)""")
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE dataset_stats AS
+        SELECT r.dataset,
+               count(*) FILTER (WHERE r.valid) AS n_valid,
+               count(s.rid) AS n_matched,
+               count(*) / (max(r.row) - min(r.row) + 1) >= {DENSITY} AS dense,
+               {rule('list_distinct(flatten(list(r.roles_present)))')} AS category
+        FROM rec r LEFT JOIN record_source s USING (rid) GROUP BY r.dataset""")
+    con.execute(f"""
+        ALTER TABLE dataset_stats ADD COLUMN unknown_leak BOOLEAN;
+        UPDATE dataset_stats SET unknown_leak = dense AND n_matched = 0 AND n_valid >= {MIN_UNKNOWN_DATASET}""")
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE counted AS
+        SELECT r.rid, r.holder, r.dataset, r.valid, p.person, s.source,
+               coalesce({rule('r.roles_present')}, sc.category, d.category, '{profile.default}') AS category,
+               r.valid AND (s.source IS NOT NULL OR d.unknown_leak) AS counted,
+               NOT r.valid AND d.dense AND (d.n_matched >= {LEAKED_SHARE} * d.n_valid AND d.n_matched > 0
+                                            OR d.unknown_leak) AS invalid
+        FROM rec r
+        JOIN dataset_stats d USING (dataset)
+        LEFT JOIN record_source s USING (rid)
+        LEFT JOIN source_category sc USING (source)
+        LEFT JOIN (SELECT rk.rid, min(po.person) AS person
+                   FROM rec_keys rk JOIN person_of po USING (key) GROUP BY rk.rid) p USING (rid)""")
+
+
+def count_case(store: CaseStore, profile: Profile) -> Counts:
+    """Per holder and category counts under `profile`, with the steps from seized to counted."""
+    with store.connect() as con:
+        prepare(con, profile)
+        rows = con.execute("""
+            SELECT holder, category, count(DISTINCT person) FROM counted WHERE counted GROUP BY 1, 2""").fetchall()
+        per_holder = con.execute("""
+            SELECT holder,
+                   count(DISTINCT person) FILTER (WHERE counted),
+                   count(*) FILTER (WHERE invalid),
+                   count(*) FILTER (WHERE counted OR invalid),
+                   count(*) FILTER (WHERE counted)
+                     - count(DISTINCT (person, category)) FILTER (WHERE counted)
+            FROM counted GROUP BY holder ORDER BY holder""").fetchall()
+        total = con.execute("SELECT count(DISTINCT person) FROM counted WHERE counted").fetchone()[0]
+        holders_all = [h for (h,) in con.execute("SELECT DISTINCT holder FROM manifest ORDER BY 1").fetchall()]
+    holders: dict[str, dict] = {}
+    for h in holders_all:
+        holders[h] = {"records": {c: 0 for c in profile.categories}, "persons": 0, "invalid": 0,
+                      "seized_rows": 0, "duplicate_rows": 0}
+    for h, persons, invalid, seized, dups in per_holder:
+        holders.setdefault(h, {"records": {c: 0 for c in profile.categories}})
+        holders[h].update(persons=persons, invalid=invalid, seized_rows=seized, duplicate_rows=dups)
+    for h, cat, n in rows:
+        holders[h]["records"][cat] = n
+    return Counts(profile.id, holders, total)
