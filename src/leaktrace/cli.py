@@ -145,6 +145,29 @@ def count(
         print_counts(counts, prof, out)
 
 
+@app.command()
+def lookup(
+    value: str = typer.Argument(..., help="An identifier: resident ID, mobile, card number, e-mail ..."),
+    case: Path = CaseOpt,
+):
+    """Every place an identifier, or the person it resolves to, appears (values masked)."""
+    from rich.table import Table
+
+    from .lookup import lookup as find
+
+    try:
+        keys, places = find(_open(case), value)
+    except ValueError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2)
+    out.print(f"person keys: {', '.join(keys)}" + ("" if places else " — not found in the case"))
+    t = Table("holder", "document", "where", "category", "found", "other identifiers on the record")
+    for p in places:
+        t.add_row(p.holder, p.path, p.locator, p.category or "", p.matched, ", ".join(p.others))
+    out.print(t)
+    raise typer.Exit(0 if places else 1)
+
+
 refs_app = typer.Typer(help="Reference databases: the candidate sources of leaked data.", no_args_is_help=True)
 app.add_typer(refs_app, name="refs")
 

@@ -6,6 +6,7 @@ Layout of a case folder::
     parts/bNNNNNN.<table>.K.parquet   data parts of batch N (findings, records, ...)
     parts/bNNNNNN.manifest.parquet    the batch's manifest: written last, it commits the batch
     parts/bNNNNNN.ref_manifest.parquet a reference batch's manifest (`refs add`), likewise
+    derived/<name>.parquet        tables a later stage recomputes whole (persons, categories)
     audit.log                     JSON lines: reveals and other acts that must be on record
 
 A batch is committed when its manifest part exists. Parts of a batch without a
@@ -123,6 +124,21 @@ class CaseStore:
             yield con
         finally:
             con.close()
+
+    def write_derived(self, con: duckdb.DuckDBPyConnection, name: str, query: str) -> Path:
+        """Write a derived table (recomputed by a later stage, replaced whole) atomically."""
+        folder = self.root / "derived"
+        folder.mkdir(exist_ok=True)
+        final = folder / f"{name}.parquet"
+        tmp = folder / f"{name}.parquet.tmp"
+        con.execute(f"COPY ({query}) TO '{_sql_str(str(tmp))}' (FORMAT parquet, COMPRESSION zstd)")
+        os.replace(tmp, final)
+        return final
+
+    def derived(self, name: str) -> Path | None:
+        """The file of a derived table, if a stage has written it."""
+        p = self.root / "derived" / f"{name}.parquet"
+        return p if p.exists() else None
 
     def done_paths(self, manifest: str = "manifest") -> set[str]:
         """Paths of top-level files whose scan is committed."""

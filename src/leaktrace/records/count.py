@@ -99,10 +99,19 @@ def prepare(con: duckdb.DuckDBPyConnection, profile: Profile) -> None:
                    FROM rec_keys rk JOIN person_of po USING (key) GROUP BY rk.rid) p USING (rid)""")
 
 
+def save_derived(store: CaseStore, con: duckdb.DuckDBPyConnection) -> None:
+    """Keep the resolution and categories of the last count in the case (for lookup and report)."""
+    store.write_derived(con, "person_of", "SELECT key, person FROM person_of")
+    store.write_derived(con, "record_persons", """
+        SELECT r.path, r.record, c.holder, c.person, c.category, c.source, c.counted, c.invalid
+        FROM counted c JOIN rec r USING (rid)""")
+
+
 def count_case(store: CaseStore, profile: Profile) -> Counts:
     """Per holder and category counts under `profile`, with the steps from seized to counted."""
     with store.connect() as con:
         prepare(con, profile)
+        save_derived(store, con)
         rows = con.execute("""
             SELECT holder, category, count(DISTINCT person) FROM counted WHERE counted GROUP BY 1, 2""").fetchall()
         per_holder = con.execute("""

@@ -12,18 +12,34 @@ LEVEL_STYLE = {"serious": "bold yellow", "especially_serious": "bold red"}
 
 
 def print_counts(counts: Counts, profile: Profile, console: Console) -> None:
-    cats = list(profile.categories)
-    t = Table("holder", *[profile.categories[c].get("en", c) for c in cats], "persons", "seized rows",
-              "invalid", "duplicates", "level", title=f"records per holder and category ({profile.id})")
-    for h, c in counts.holders.items():
-        a = c.get("assessment") or {}
-        met = {i["category"] for i in a.get("met", [])}
-        cells = [f"[bold]{c['records'][k]}[/bold]" if k in met else str(c["records"][k]) for k in cats]
-        level = a.get("level") or "-"
-        t.add_row(h, *cells, str(c["persons"]), str(c.get("seized_rows", 0)), str(c["invalid"]),
-                  str(c.get("duplicate_rows", 0)), f"[{LEVEL_STYLE.get(level, '')}]{level}[/]" if level != "-" else "-")
+    """One column per holder; categories, then persons and the steps from seized to counted."""
+    holders = list(counts.holders)
+    t = Table("category", "threshold", *holders, title=f"records per holder and category ({profile.id})")
+    levels = profile.data.get("levels")
+    for cat, spec in profile.categories.items():
+        cells = []
+        for h in holders:
+            n = counts.holders[h]["records"][cat]
+            met = {i["category"]: i["level"] for i in counts.holders[h].get("assessment", {}).get("met", [])}
+            cells.append(f"[{LEVEL_STYLE[met[cat]]}]{n}[/]" if cat in met else str(n))
+        t.add_row(cat, str(spec.get("threshold", "")) if levels else "", *cells)
+    t.add_section()
+    for label, key in (("persons", "persons"), ("seized rows", "seized_rows"), ("invalid rows", "invalid"),
+                       ("duplicate rows", "duplicate_rows")):
+        t.add_row(label, "", *[str(counts.holders[h].get(key, 0)) for h in holders])
+    if levels:
+        t.add_row("level met", "", *[_level(counts.holders[h].get("assessment", {})) for h in holders])
     console.print(t)
-    if profile.data.get("levels"):
-        thresholds = ", ".join(f"{k} {v['threshold']}" for k, v in profile.categories.items())
-        console.print(f"thresholds (level factor 1, insiders x{profile.data.get('insider_factor', 1)}): {thresholds}")
+    if levels:
+        console.print(f"thresholds are for level factor 1 ({levels[0]['name']}); x{levels[-1]['factor']} for "
+                      f"{levels[-1]['name']}; insiders x{profile.data.get('insider_factor', 1)}. "
+                      "Facts against thresholds; the judgement is the court's.")
     console.print(f"distinct persons over all holders: {counts.persons}")
+
+
+def _level(a: dict) -> str:
+    level = a.get("level")
+    if not level:
+        return "-"
+    basis = " (mixed)" if a.get("mixed") and not a.get("met") else ""
+    return f"[{LEVEL_STYLE.get(level, '')}]{level}{basis}[/]"
