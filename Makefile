@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install clean bench
+.PHONY: demo test install clean bench bench-deps
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -19,8 +19,11 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
-bench: $(STAMP)
-	$(BIN)/python benchmarks/ingest.py
+bench-deps:
+	command -v rg >/dev/null || (apt-get update -qq && apt-get install -y -qq ripgrep)
+
+bench: $(STAMP) bench-deps
+	cd benchmarks && ../$(BIN)/python ingest.py && ../$(BIN)/python detect.py
 
 clean:
 	rm -rf $(VENV) demo-case

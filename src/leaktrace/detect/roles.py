@@ -50,7 +50,8 @@ NON_SUBJECT_ROLES = frozenset({"callee", "counterparty"})
 # Identifier type found in a column's values -> role.
 TYPE_ROLES = {"cn_id": "cn_id", "cn_mobile": "mobile", "bank_card": "card", "email": "email"}
 
-_AMOUNT = re.compile(r"^-?\d{1,12}(\.\d{1,4})?$")
+_AMOUNT = re.compile(r"^-?\d{1,12}\.\d{1,4}$")
+_INTEGER = re.compile(r"^\d{1,12}$")
 _TIME = re.compile(r"^\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}")
 _HAN_NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
 _ADDRESS = re.compile(r"[省市区县镇村路街号室]")
@@ -83,9 +84,15 @@ def value_role(sample: list[str], type_shares: dict[str, float]) -> str | None:
     values = [v.strip() for v in sample if v and v.strip()]
     if not values:
         return None
+    if all(_INTEGER.match(v) for v in values) and _consecutive([int(v) for v in values]):
+        return "seq"  # a row number or auto-increment key
     for role, rx, kind in (("time", _TIME, "match"), ("name", _HAN_NAME, "match"),
                            ("amount", _AMOUNT, "match"), ("address", _ADDRESS, "search")):
         hits = sum(1 for v in values if (rx.match(v) if kind == "match" else rx.search(v) and len(v) > 6))
         if hits / len(values) >= 0.8:
             return role
     return None
+
+
+def _consecutive(numbers: list[int]) -> bool:
+    return len(numbers) > 1 and all(b - a == 1 for a, b in zip(numbers, numbers[1:]))

@@ -23,7 +23,7 @@ import duckdb
 from ..case.store import CaseStore
 from ..profiles import Profile
 from ..resolve.persons import resolve_persons
-from .sources import match_sources
+from .sources import match_sources, prepare_match_tables
 
 # A table with at least this many valid rows, none of which match a reference,
 # is a leaked dataset of unknown origin (smaller ones: ledgers, notes, logs).
@@ -47,22 +47,7 @@ class Counts:
 
 def prepare(con: duckdb.DuckDBPyConnection, profile: Profile) -> None:
     """Build `counted(rid, holder, dataset, person, category, valid, counted, invalid)` on `con`."""
-    con.execute("""
-        CREATE OR REPLACE TEMP TABLE rec AS
-        SELECT row_number() OVER (ORDER BY path, record) AS rid, holder, path, dataset, record, row, ids, valid, text,
-               coalesce(json_keys(fields), []) AS roles_present
-        FROM records""")
-    con.execute("""
-        CREATE OR REPLACE TEMP TABLE rec_keys AS
-        SELECT rid, unnest(string_split(ids, ';')) AS key FROM rec WHERE ids IS NOT NULL""")
-    con.execute("""
-        CREATE OR REPLACE TEMP TABLE ref AS
-        SELECT row_number() OVER (ORDER BY holder, path, record) AS fid, holder AS source, ids, text,
-               coalesce(json_keys(fields), []) AS roles_present
-        FROM ref_records""")
-    con.execute("""
-        CREATE OR REPLACE TEMP TABLE ref_keys AS
-        SELECT fid, source, unnest(string_split(ids, ';')) AS key FROM ref WHERE ids IS NOT NULL""")
+    prepare_match_tables(con)
     con.execute("""
         CREATE OR REPLACE TEMP TABLE edge_keys AS
         SELECT rid AS eid, key FROM rec_keys UNION ALL SELECT -fid AS eid, key FROM ref_keys""")

@@ -15,6 +15,29 @@ import duckdb
 TOKEN_RE = r"[0-9A-Za-z_.@:\-]{2,}|\p{Han}{2,}"
 
 
+def prepare_match_tables(con: duckdb.DuckDBPyConnection, ref_where: str | None = None) -> None:
+    """Create the inputs of `match_sources` from the case's views: `rec` (evidence records,
+    `rid`), `rec_keys(rid, key)`, `ref` (reference rows, `fid`, `source`), `ref_keys(fid, source, key)`.
+    `ref_where` limits the reference rows (an SQL condition on `ref_records`)."""
+    where = f" WHERE {ref_where}" if ref_where else ""
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE rec AS
+        SELECT row_number() OVER (ORDER BY path, record) AS rid, holder, path, dataset, record, row, ids, valid, text,
+               coalesce(json_keys(fields), []) AS roles_present
+        FROM records""")
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE rec_keys AS
+        SELECT rid, unnest(string_split(ids, ';')) AS key FROM rec WHERE ids IS NOT NULL""")
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE ref AS
+        SELECT row_number() OVER (ORDER BY holder, path, record) AS fid, holder AS source, ids, text,
+               coalesce(json_keys(fields), []) AS roles_present
+        FROM ref_records{where}""")
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE ref_keys AS
+        SELECT fid, source, unnest(string_split(ids, ';')) AS key FROM ref WHERE ids IS NOT NULL""")
+
+
 def match_sources(con: duckdb.DuckDBPyConnection) -> None:
     """From `rec`, `rec_keys`, `ref`, `ref_keys` create `record_source(rid, source, shared)`
     and `dataset_source(dataset, source, matched)`."""

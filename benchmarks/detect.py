@@ -1,0 +1,85 @@
+"""Detection throughput against ripgrep on the same files, in the same run.
+
+    python benchmarks/detect.py [--mb 1000] [--workdir /tmp/lt-bench-detect]
+
+Two corpora are built from a nasty synthetic case (generated once into the workdir):
+(a) dense leaked tables and text datasets, (b) sparse chat exports; each is copies of
+the synth files up to --mb megabytes. leaktrace scans each corpus (ingest + detection,
+one process) and ripgrep runs `rg -j1 -o` with an equivalent pattern set over the same
+files. Printed: MB/s per core (bytes / CPU seconds) and peak RSS of each, and the ratio.
+ripgrep comes from Debian's `ripgrep` package (`make bench-deps`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+from pathlib import Path
+
+from _measure import leaktrace, run_measured, tree_bytes
+
+# The ripgrep equivalent of leaktrace's candidate patterns, with ASCII word boundaries.
+RG_PATTERNS = [
+    r"(?-u:\b)[0-9]{17}[0-9Xx](?-u:\b)|(?-u:\b)[0-9]{15}(?-u:\b)",
+    r"(?-u:\b)(?:(?:\+|00)86[ -]?)?1[3-9][0-9](?:[0-9]{8}|[ .-][0-9]{4}[ .-][0-9]{4})(?-u:\b)",
+    r"(?-u:\b)(?:62[0-9]{14}|62[0-9]{17}|[0-9]{4}(?:[ -][0-9]{4}){3}(?:[ -][0-9]{3})?)(?-u:\b)",
+    r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}",
+]
+SPARSE = ("消息记录.txt",)
+DENSE_SUFFIXES = (".csv", ".txt", ".jsonl", ".sql", ".tsv")
+
+
+def build_corpus(source: Path, dest: Path, pick, target: int) -> int:
+    files = sorted(p for p in source.rglob("*") if p.is_file() and pick(p))
+    if not files:
+        raise SystemExit(f"no files to build {dest} from")
+    dest.mkdir(parents=True, exist_ok=True)
+    size, k = tree_bytes(dest), 0
+    while size < target:
+        for f in files:
+            out = dest / f"c{k:05d}" / f.relative_to(source)
+            out.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(f, out)
+            size += f.stat().st_size
+            if size >= target:
+                break
+        k += 1
+    return size
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--mb", type=int, default=1000)
+    ap.add_argument("--persons", type=int, default=100_000)
+    ap.add_argument("--workdir", type=Path, default=Path("/tmp/lt-bench-detect"))
+    args = ap.parse_args()
+    rg = shutil.which("rg")
+    if not rg:
+        raise SystemExit("ripgrep not found: run `make bench-deps` (Debian package ripgrep)")
+    synth = args.workdir / "synth"
+    if not (synth / "evidence").exists():
+        subprocess.run(leaktrace("synth", str(synth), "--persons", str(args.persons), "--seed", "5",
+                                 "--variant", "nasty"), check=True, stdout=subprocess.DEVNULL)
+    ev = synth / "evidence"
+    corpora = {
+        "dense tables": lambda p: p.suffix in DENSE_SUFFIXES and p.name not in SPARSE and "QQ" not in p.parts,
+        "sparse chat": lambda p: p.name in SPARSE,
+    }
+    print("| corpus | MB | leaktrace MB/s per core | leaktrace peak RSS MB | rg MB/s per core | rg peak RSS MB | ratio |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for name, pick in corpora.items():
+        root = args.workdir / name.replace(" ", "_") / "evidence"
+        size = build_corpus(ev, root / "bench", pick, args.mb * 10**6)
+        case = args.workdir / f"case-{name.replace(' ', '_')}"
+        shutil.rmtree(case, ignore_errors=True)
+        lt = run_measured(leaktrace("scan", str(root), "--case", str(case)))
+        rgm = run_measured([rg, "-j1", "-o", "--no-filename", "-a", *sum((["-e", p] for p in RG_PATTERNS), []),
+                            str(root)])
+        lt_rate, rg_rate = size / 1e6 / lt.cpu_s, size / 1e6 / rgm.cpu_s
+        print(f"| {name} | {size / 1e6:.0f} | {lt_rate:.1f} | {lt.peak_rss_mb:.0f} | {rg_rate:.1f} | "
+              f"{rgm.peak_rss_mb:.0f} | {lt_rate / rg_rate:.3f} |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
