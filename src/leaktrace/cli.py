@@ -205,6 +205,77 @@ def refs_list(case: Path = CaseOpt):
     out.print(t)
 
 
+canary_app = typer.Typer(help="Canary persons planted in a source's database.", no_args_is_help=True)
+app.add_typer(canary_app, name="canary")
+
+
+@canary_app.command("make")
+def canary_make(
+    source: str = typer.Option(..., "--source", help="The organisation whose database gets the canaries."),
+    n: int = typer.Option(20, "-n", help="Number of canary persons."),
+    out_file: Path = typer.Option(..., "--out", help="CSV to write (source,name,id_number,mobile,email)."),
+    domain: Optional[str] = typer.Option(None, "--domain", help="E-mail domain of this canary set "
+                                         "(default: <source>-c<seed>.example.cn)."),
+    seed: int = typer.Option(0, "--seed", help="Same seed, same canaries."),
+    case: Optional[Path] = typer.Option(None, "--case", "-c", help="Avoid identifiers already in this case."),
+):
+    """Generate canary persons: valid, unique, unlikely-to-collide identifiers (values masked here)."""
+    from rich.table import Table
+
+    from .attribute.canaries import case_keys, make_canaries, write_csv
+
+    avoid = case_keys(_open(case)) if case else None
+    try:
+        canaries = make_canaries(source, n, domain or f"{source.lower()}-c{seed}.example.cn", seed, avoid)
+    except ValueError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2)
+    write_csv(canaries, out_file)
+    t = Table("source", "name", "resident ID", "mobile", "e-mail")
+    for c in canaries:
+        t.add_row(*c.masked())
+    out.print(t)
+    err.print(f"{len(canaries)} canaries for {source} written to {out_file}")
+
+
+@canary_app.command("add")
+def canary_add(
+    file: Path = typer.Argument(..., exists=True, help="Canary list CSV (source,name,id_number,mobile,email)."),
+    case: Path = CaseOpt,
+):
+    """Register a canary list in the case (re-adding a file replaces its earlier registration)."""
+    from .attribute.canaries import add_canaries
+
+    store = CaseStore(case, create=True)
+    try:
+        n, problems = add_canaries(store, file)
+    except ValueError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2)
+    for p in problems:
+        err.print(f"[yellow]warning:[/yellow] {file}: {p}")
+    err.print(f"{n} canaries registered from {file}")
+
+
+@app.command()
+def attribute(
+    case: Path = CaseOpt,
+    as_json: bool = typer.Option(False, "--json", help="Print the attribution as JSON (the eval contract)."),
+    exact: bool = typer.Option(False, "--exact", help="Match every reference exactly, none by sketch."),
+    sketch_min_keys: int = typer.Option(10_000_000, "--sketch-min-keys",
+                                        help="References with this many keys or more are compared by MinHash."),
+):
+    """Candidate sources of each leaked document (containment, shares, schema, canaries) and lineage."""
+    from .attribute.attribution import attribute_case, to_json
+    from .attribute.console import print_attribution
+
+    result = attribute_case(_open(case), exact=exact, sketch_min_keys=sketch_min_keys)
+    if as_json:
+        print(to_json(result))
+    else:
+        print_attribution(result, out)
+
+
 @app.command()
 def demo(out_dir: Path = typer.Option(Path("demo-case"), "--out", help="Folder for the demo case.")):
     """Generate a synthetic case and run the pipeline on it."""

@@ -69,13 +69,24 @@ RECORDS = TableSchema(pa.schema([
     ("text", pa.string()),          # the row's cells joined by `|`, or the line
 ]))
 
+CANARIES = TableSchema(pa.schema([
+    ("source", pa.string()),        # the organisation whose database holds the canary person
+    ("name", pa.string()),
+    ("id_number", pa.string()),     # normalised cn_id (sensitive: masked on output)
+    ("mobile", pa.string()),        # normalised cn_mobile
+    ("email", pa.string()),         # normalised e-mail
+    ("file", pa.string()),          # the canary list it was registered from
+    ("added", pa.string()),
+]))
+
 SCHEMAS: dict[str, TableSchema] = {
     "manifest": MANIFEST,
     "findings": FINDINGS,
     "records": RECORDS,
     "ref_manifest": MANIFEST,       # files of reference databases (`refs add`): holder = source name
     "ref_records": RECORDS,         # reference rows: holder = source name
+    "canaries": CANARIES,           # canary persons (`canary add`): its own batch, its own commit marker
 }
 
 # A batch is committed once the part of one of these tables is in place (written last).
-COMMIT_TABLES = ("manifest", "ref_manifest")
+COMMIT_TABLES = ("manifest", "ref_manifest", "canaries")

@@ -164,7 +164,7 @@ class CaseStore:
 class Batch:
     """Rows for one batch of items; nothing is visible until `commit()`."""
 
-    def __init__(self, store: CaseStore, number: int, part_rows: int = 1_000_000):
+    def __init__(self, store: CaseStore, number: int, part_rows: int = 200_000):
         self.store = store
         self.number = number
         self.part_rows = part_rows

@@ -1,7 +1,7 @@
 """The pattern set: every identifier type's written form, with token boundaries.
 
 One combined regular expression finds candidates of every type in one pass over
-folded text. A number counts only as a whole token: no digit or Latin letter may
+folded text (the `re` backend; `matcher` has the Hyperscan one and picks). A number counts only as a whole token: no digit or Latin letter may
 stand right before or after it. Keyword-gated types (QQ, WeChat, Telegram,
 passport) only match right after one of their keywords.
 """
@@ -36,7 +36,8 @@ class Candidate:
     raw: str
 
 
-def _group(t: str) -> str:
+def group_pattern(t: str) -> str:
+    """Type `t`'s alternative of the combined expression: boundaries (or keyword) and group `t`."""
     mod = identifiers.get(t)
     body = mod.CANDIDATE
     if t == "email":
@@ -47,17 +48,26 @@ def _group(t: str) -> str:
     return f"{NOT_BEFORE}(?P<{t}>{body}){NOT_AFTER}"
 
 
+# Every type of the combined expression, in priority order.
+ALL_TYPES = tuple(t for t in TEXT_TYPES + KEYWORD_TYPES if identifiers.TYPES.get(t) or t == "masked")
+
+
 @lru_cache(maxsize=None)
 def text_regex() -> re.Pattern:
     """The combined candidate expression (compiled once)."""
-    parts = [_group(t) for t in TEXT_TYPES + KEYWORD_TYPES if identifiers.TYPES.get(t) or t == "masked"]
-    return re.compile("|".join(parts))
+    return re.compile("|".join(group_pattern(t) for t in ALL_TYPES))
 
 
-def candidates(text: str) -> list[Candidate]:
-    """Candidates of every type in folded text, left to right, non-overlapping."""
+@lru_cache(maxsize=None)
+def type_regex(t: str) -> re.Pattern:
+    """Type `t`'s alternative alone (compiled once)."""
+    return re.compile(group_pattern(t))
+
+
+def candidates(text: str, pos: int = 0, endpos: int | None = None) -> list[Candidate]:
+    """Candidates of every type in folded `text[pos:endpos]`, left to right, non-overlapping (`re`)."""
     out = []
-    for m in text_regex().finditer(text):
+    for m in text_regex().finditer(text, pos, len(text) if endpos is None else endpos):
         t = m.lastgroup
         out.append(Candidate(t, m.start(t), m.end(t), m.group(t)))
     return out

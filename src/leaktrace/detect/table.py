@@ -23,7 +23,7 @@ from .roles import header_role, value_role
 from .validate import MASKED, resolve
 
 WHOLE_CELL_TYPES = ("email", "masked", "cn_id", "bank_card", "cn_mobile")
-RESIDUE_RE = r"\d{5}|@"
+RESIDUE_RE = r"\d{11}|@|\d[ \-.]\d{4}|\d\*{2}|\*{2}\d"  # cells that may hold an identifier among other text
 SAMPLE = 200
 
 

@@ -97,7 +97,21 @@ def is_binary(head: bytes) -> bool:
     if enc.startswith("utf-16"):
         return False
     controls = sum(1 for b in head if b in _TEXT_CONTROL)
-    return controls > max(1, len(head) // 100)
+    if controls > max(1, len(head) // 100):
+        return True
+    return _undecodable_share(head, enc) > 0.02
+
+
+def _undecodable_share(head: bytes, encoding: str) -> float:
+    """Share of the head's characters that do not decode in the detected encoding."""
+    from .decode import codec_of
+
+    try:
+        text = head.decode(codec_of(encoding), errors="replace")
+    except LookupError:
+        return 0.0
+    # the head may end inside a character: ignore a replacement at the very end
+    return text[:-1].count("\ufffd") / max(len(text), 1)
 
 
 def _text_kind(ext: str, head: bytes) -> str:

@@ -34,7 +34,6 @@ def _reader(fmt: str) -> Reader:
         "ods": spreadsheet.read, "json": jsonfmt.read, "jsonl": jsonfmt.read,
         "sql": sqldump.read, "sqlite": sqlite.read, "docx": docx.read, "pdf": pdf.read,
         "html": html.read, "eml": email.read, "mbox": email.read, "vcf": vcf.read,
-        "binary": text.read_binary,
     }.get(fmt, text.read)
 
 

@@ -1,4 +1,4 @@
-"""Plain text (and binary files read as Latin-1 strings) via `decode.text_blocks`."""
+"""Plain text via `decode.text_blocks`."""
 
 from __future__ import annotations
 
@@ -13,11 +13,6 @@ def read(doc: Document, result: ReadResult) -> Iterator[Unit]:
     with doc.open() as fh:
         encoding = detect_encoding(fh, doc.size)
     yield from read_encoded(doc, result, encoding)
-
-
-def read_binary(doc: Document, result: ReadResult) -> Iterator[Unit]:
-    """A binary file as Latin-1 text (one character per byte), for string scanning."""
-    yield from read_encoded(doc, result, "latin-1")
 
 
 def read_encoded(doc: Document, result: ReadResult, encoding: str) -> Iterator[Unit]:

@@ -1,0 +1,35 @@
+"""Terminal output of `attribute`: counts, scores and paths only (no identifier values)."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+
+def print_attribution(result: dict, console: Console, top: int = 3) -> None:
+    """A table of documents and their leading candidate sources, then the lineage links."""
+    t = Table("holder", "document", "keyed", "candidates (score, share, containment, canaries)", "why",
+              title="Sources of leaked documents")
+    for f in result["files"]:
+        cands = []
+        for c in f["candidates"][:top]:
+            s = f"{c['source']} {c['score']:.2f} ({c['share']:.0%}, {c['containment']:.0%}"
+            if c.get("method") == "minhash":
+                s += f" ±{c['containment_error']:.0%}"
+            s += f", {c['canaries']})" if c["canaries"] else ")"
+            cands.append(s)
+        t.add_row(f["holder"], f["path"], str(f["keyed"]), "\n".join(cands) or "-", f["explanation"])
+    console.print(t)
+    sketched = [s for s, v in result["sources"].items() if v["method"] == "minhash"]
+    if sketched:
+        console.print(f"compared by MinHash sketch ({result['sketch']['num_perm']} permutations): "
+                      + ", ".join(sketched))
+    if result["lineage"]:
+        lt = Table("from (holder: document)", "to (holder: document)", "link", "containment", "direction",
+                   title="Lineage: the same data at more than one holder")
+        for l in result["lineage"]:
+            lt.add_row(f"{l['from_holder']}: {l['from']}", f"{l['to_holder']}: {l['to']}", l["kind"],
+                       f"{l['containment']:.0%}", l["direction"])
+        console.print(lt)
+    else:
+        console.print("no dataset is shared between holders")

@@ -1,0 +1,253 @@
+"""Candidate matching backends: Hyperscan (one multi-pattern pass per text) or Python `re`.
+
+Both return the candidates `patterns.candidates` defines: at the leftmost position
+where any type matches, the first type of `patterns.ALL_TYPES` that matches there,
+then on from its end. The Hyperscan backend scans the UTF-8 encoding of the text,
+padded with a newline at each end, once for all types:
+
+* *exact* types (masked, cn_id, bank_card, cn_mobile, us_ssn, iban, cn_plate, ip)
+  are compiled as body with one consumed boundary character on each side (for the
+  lookarounds); per start the longest end is the `re` result. ip's IPv6 form
+  drops its dotted-quad tail, which `re` never takes (the hex tail matches first).
+* e-mail is compiled as a superset (no label length limits) and its exact shape
+  is re-matched with `re` at each start found;
+* keyword types (one literal pattern per keyword) and phone (a prefix trigger)
+  are matched with `re` at each trigger position.
+
+Hyperscan reports only the leftmost start per end, so a match whose start lies
+inside a previously chosen candidate could hide a later start; lines where a
+dropped match reaches past the chosen one are rescanned with `re` (no candidate
+spans a newline, so lines are independent). Texts that `re` matches case-
+insensitively beyond ASCII (`ſ`, `K`, `İ`, `ı`) go to `re` as a whole.
+
+`LEAKTRACE_MATCHER=re` forces the `re` backend; so does a missing `hyperscan`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from .. import identifiers
+from .patterns import ALL_TYPES, KEYWORD_TYPES, candidates, type_regex
+
+try:
+    import hyperscan
+except ImportError:  # pragma: no cover - depends on the platform
+    hyperscan = None
+
+RANK = {t: i for i, t in enumerate(ALL_TYPES)}
+EXACT_TYPES = ("masked", "cn_id", "bank_card", "cn_mobile", "us_ssn", "iban", "cn_plate", "ip")
+BOUNDARY = "[^0-9A-Za-z]"
+EMAIL_SUPERSET = (r"[^0-9A-Za-z._%+\-][A-Za-z0-9_%+=-]+(?:\.[A-Za-z0-9_%+=-]+)*@"
+                  r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,}[^A-Za-z]")
+PHONE_TRIGGER = r"[^0-9A-Za-z](?:\+|00)[1-9]"
+# Characters Python's case-insensitive matching folds onto ASCII keyword letters.
+NON_ASCII_CASE = re.compile("[\u0130\u0131\u017f\u212a]")
+
+
+@dataclass
+class Found:
+    """Candidates as columns: type index into `patterns.ALL_TYPES`, char start and end, raw text."""
+
+    types: np.ndarray
+    starts: np.ndarray
+    ends: np.ndarray
+    raws: list[str]
+
+    def __len__(self) -> int:
+        return len(self.raws)
+
+
+def backend() -> str:
+    """`hyperscan` unless `LEAKTRACE_MATCHER=re` or Hyperscan is not importable."""
+    if hyperscan is None or os.environ.get("LEAKTRACE_MATCHER", "").lower() == "re":
+        return "re"
+    return "hyperscan"
+
+
+def find(text: str) -> Found:
+    """Candidates in folded text, with the configured backend."""
+    if backend() == "hyperscan":
+        return find_hyperscan(text)
+    return find_re(text)
+
+
+def find_re(text: str) -> Found:
+    """Candidates from the combined `re` expression."""
+    return _found(text, _re_spans(text, 0, len(text)))
+
+
+def _re_spans(text: str, pos: int, endpos: int) -> np.ndarray:
+    cands = candidates(text, pos, endpos)
+    return np.array([(RANK[c.type], c.start, c.end) for c in cands], dtype=np.int64).reshape(-1, 3)
+
+
+def _found(text: str, spans: np.ndarray) -> Found:
+    starts, ends = spans[:, 1], spans[:, 2]
+    raws = [text[s:e] for s, e in zip(starts.tolist(), ends.tolist())]
+    return Found(spans[:, 0].astype(np.int8), starts, ends, raws)
+
+
+# -- Hyperscan -----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Pattern:
+    rank: int        # type rank
+    mode: str        # "exact", "recheck" (re at each start; span kept as a probe), "trigger"
+    lead: int        # characters consumed before the start
+    trail: int       # characters consumed after the end
+
+
+def _exact_body(t: str) -> str:
+    body = identifiers.get(t).CANDIDATE
+    if t == "bank_card":
+        # 15- and 18-digit runs are cn_id candidates too, same span, and cn_id comes first
+        assert body.startswith("[0-9]{13,19}|")
+        body = "[0-9]{13,14}|[0-9]{16,17}|[0-9]{19}" + body[len("[0-9]{13,19}"):]
+    if t == "ip":
+        ip = identifiers.ip
+        body = body.replace("|" + ip.CANDIDATE_V4 + ")?", ")?")
+    return body
+
+
+@lru_cache(maxsize=None)
+def _database():
+    exprs: list[bytes] = []
+    flags: list[int] = []
+    meta: list[_Pattern] = []
+    base = hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_SOM_LEFTMOST
+
+    def add(expr: str, flag: int, pat: _Pattern) -> None:
+        exprs.append(expr.encode("utf-8"))
+        flags.append(base | flag)
+        meta.append(pat)
+
+    for t in EXACT_TYPES:
+        add(f"{BOUNDARY}(?:{_exact_body(t)}){BOUNDARY}", 0, _Pattern(RANK[t], "exact", 1, 1))
+    add(EMAIL_SUPERSET, 0, _Pattern(RANK["email"], "recheck", 1, 1))
+    add(PHONE_TRIGGER, 0, _Pattern(RANK["phone"], "trigger", 1, 0))
+    for t in KEYWORD_TYPES:
+        for kw in identifiers.get(t).KEYWORDS:
+            add(re.escape(kw), hyperscan.HS_FLAG_CASELESS, _Pattern(RANK[t], "trigger", 0, 0))
+    db = hyperscan.Database()
+    db.compile(expressions=exprs, ids=list(range(len(exprs))), elements=len(exprs), flags=flags)
+    table = np.array([(p.rank, {"exact": 0, "recheck": 1, "trigger": 2}[p.mode], p.lead, p.trail) for p in meta],
+                     dtype=np.int64)
+    return db, table
+
+
+def _scan(data: bytes) -> np.ndarray:
+    """Raw Hyperscan matches (id, from, to) over `data`."""
+    db, _ = _database()
+    out: list[int] = []
+    extend = out.extend
+
+    def on_match(i, frm, to, flags, ctx):
+        extend((i, frm, to))
+
+    db.scan(data, match_event_handler=on_match)
+    return np.array(out, dtype=np.int64).reshape(-1, 3)
+
+
+def find_hyperscan(text: str) -> Found:
+    """Candidates from one Hyperscan pass (plus `re` where noted in the module docs)."""
+    if not text.isascii() and NON_ASCII_CASE.search(text):
+        return find_re(text)
+    try:
+        data = b"\n" + text.encode("utf-8") + b"\n"
+    except UnicodeEncodeError:       # lone surrogates: not valid UTF-8
+        return find_re(text)
+    raw = _scan(data)
+    if not len(raw):
+        return _found(text, raw)
+    _, table = _database()
+    meta = table[raw[:, 0]]
+    rank, mode, lead, trail = meta.T
+    frm, to = _to_chars(data, raw[:, 1], raw[:, 2], text.isascii())
+    start, end = frm + lead, to - trail
+
+    exact = mode == 0
+    probes = np.stack([start[mode != 2], end[mode != 2]], axis=1)
+    rows = [np.stack([rank[exact], start[exact], start[exact], end[exact]], axis=1)]
+    rows.append(_recheck(text, rank[~exact], start[~exact]))
+    cand = np.concatenate(rows)
+    spans = _select(cand)
+    spans = _rescan_straddled(text, spans, probes)
+    return _found(text, spans)
+
+
+def _to_chars(data: bytes, frm: np.ndarray, to: np.ndarray, ascii_text: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Byte offsets in the padded UTF-8 buffer -> character offsets in the text."""
+    if ascii_text:
+        return frm - 1, to - 1
+    buf = np.frombuffer(data, dtype=np.uint8)
+    starts = np.zeros(len(buf) + 1, dtype=np.int64)
+    np.cumsum((buf & 0xC0) != 0x80, out=starts[1:])
+    return starts[frm] - 1, starts[to] - 1
+
+
+def _recheck(text: str, rank: np.ndarray, pos: np.ndarray) -> np.ndarray:
+    """`re` match of the type at each (rank, position): rows (rank, match start, group start, end)."""
+    out = []
+    for r, p in sorted(set(zip(rank.tolist(), pos.tolist()))):
+        t = ALL_TYPES[r]
+        m = type_regex(t).match(text, p)
+        if m:
+            out.append((r, p, m.start(t), m.end(t)))
+    return np.array(out, dtype=np.int64).reshape(-1, 4)
+
+
+def _select(cand: np.ndarray) -> np.ndarray:
+    """Left-to-right, non-overlapping choice: per match position the first type, its longest end.
+
+    `cand` rows are (rank, match position, group start, end); returns (rank, group start, end).
+    """
+    rank, pos, start, end = cand.T
+    order = np.lexsort((-end, rank, pos))
+    rank, pos, start, end = rank[order], pos[order], start[order], end[order]
+    first = np.ones(len(pos), dtype=bool)
+    first[1:] = pos[1:] != pos[:-1]
+    rank, pos, start, end = rank[first], pos[first], start[first], end[first]
+    # a match no earlier match reaches into is always chosen; walk only the others
+    reach = np.maximum.accumulate(end)
+    chosen = np.ones(len(pos), dtype=bool)
+    chosen[1:] = reach[:-1] <= pos[1:]
+    if not chosen.all():
+        idx = np.arange(len(pos))
+        last_free = np.maximum.accumulate(np.where(chosen, idx, -1))
+        last = -1
+        for i in np.flatnonzero(~chosen).tolist():
+            j = max(int(last_free[i]), last)
+            if pos[i] >= end[j]:
+                chosen[i] = True
+                last = i
+    return np.stack([rank[chosen], start[chosen], end[chosen]], axis=1)
+
+
+def _rescan_straddled(text: str, spans: np.ndarray, probes: np.ndarray) -> np.ndarray:
+    """Rescan with `re` the lines where a probe span reaches past the chosen candidate covering its start."""
+    if not len(spans) or not len(probes):
+        return spans
+    j = np.searchsorted(spans[:, 1], probes[:, 0], side="right") - 1
+    covered = j >= 0
+    bad = probes[covered & (probes[:, 1] > spans[np.maximum(j, 0), 2])]
+    if not len(bad):
+        return spans
+    keep = np.ones(len(spans), dtype=bool)
+    extra = []
+    done = -1
+    for s in np.unique(bad[:, 0]).tolist():
+        if s < done:
+            continue
+        lo = text.rfind("\n", 0, s) + 1
+        hi = text.find("\n", s)
+        done = hi = len(text) if hi < 0 else hi
+        keep &= ~((spans[:, 1] >= lo) & (spans[:, 1] < hi))
+        extra.append(_re_spans(text, lo, hi))
+    spans = np.concatenate([spans[keep]] + extra)
+    return spans[np.argsort(spans[:, 1], kind="stable")]
