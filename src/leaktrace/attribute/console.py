@@ -8,8 +8,12 @@ from rich.table import Table
 
 def print_attribution(result: dict, console: Console, top: int = 3) -> None:
     """A table of documents and their leading candidate sources, then the lineage links."""
-    t = Table("holder", "document", "keyed", "candidates (score, share, containment, canaries)", "why",
-              title="Sources of leaked documents")
+    t = Table(title="Sources of leaked documents")
+    t.add_column("holder")
+    t.add_column("document", overflow="fold", min_width=16)
+    t.add_column("keyed", justify="right")
+    t.add_column("candidates: score (share, containment, canaries)", min_width=22)
+    t.add_column("why", overflow="fold")
     for f in result["files"]:
         cands = []
         for c in f["candidates"][:top]:
@@ -25,8 +29,11 @@ def print_attribution(result: dict, console: Console, top: int = 3) -> None:
         console.print(f"compared by MinHash sketch ({result['sketch']['num_perm']} permutations): "
                       + ", ".join(sketched))
     if result["lineage"]:
-        lt = Table("from (holder: document)", "to (holder: document)", "link", "containment", "direction",
-                   title="Lineage: the same data at more than one holder")
+        lt = Table(title="Lineage: the same data at more than one holder")
+        for name in ("from (holder: document)", "to (holder: document)"):
+            lt.add_column(name, overflow="fold", min_width=16)
+        for name in ("link", "containment", "direction"):
+            lt.add_column(name)
         for l in result["lineage"]:
             lt.add_row(f"{l['from_holder']}: {l['from']}", f"{l['to_holder']}: {l['to']}", l["kind"],
                        f"{l['containment']:.0%}", l["direction"])

@@ -83,8 +83,8 @@ def ref_sketches(store: CaseStore, con: duckdb.DuckDBPyConnection, counts: dict[
             hashes = con.execute(f"""
                 SELECT DISTINCT {KEY_HASH_SQL} AS h FROM (
                   SELECT unnest(string_split(ids, ';')) AS key FROM ref_records
-                  WHERE holder = ? AND ids IS NOT NULL)""", [source]).arrow()
-            m = minhash(hashes.column("h").to_numpy())
+                  WHERE holder = ? AND ids IS NOT NULL)""", [source]).fetchnumpy()
+            m = minhash(np.asarray(hashes["h"], dtype=np.uint32))
             row = {"source": source, "keys": n, "fingerprint": fp, "num_perm": NUM_PERM, "seed": SEED,
                    "hashvalues": m.hashvalues.tolist()}
             cached[source], changed = row, True

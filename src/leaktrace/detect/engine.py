@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..case.schema import FINDINGS, RECORDS
 from ..case.store import Batch
@@ -48,17 +49,23 @@ class DocumentScan:
 
     # -- text -----------------------------------------------------------
     def text(self, block: TextBlock) -> None:
-        hits = scan_text(block)
-        if not hits:
+        scan = scan_text(block)
+        if not len(scan):
             return
         part = f"{block.part} " if block.part else ""
-        found = [h for h in hits if h.value is not None]
-        self._add_findings([{
-            "type": h.type, "value": h.value, "byte_offset": h.byte_offset, "line": h.line,
-            "locator": f"{part}byte {h.byte_offset} line {h.line}",
-            "confidence": 1.0 if h.type != MASKED else 0.5,
-        } for h in found])
-        recs = line_records(block, hits)
+        values = pa.array(scan.values, pa.string())
+        valid = values.is_valid()
+        types = pa.array(scan.types, pa.string()).filter(valid)
+        offsets = pa.array(scan.byte_offsets, pa.int64()).filter(valid)
+        lines = pa.array(scan.lines, pa.int64()).filter(valid)
+        locators = pc.binary_join_element_wise(f"{part}byte ", offsets.cast(pa.string()), " line ",
+                                               lines.cast(pa.string()), "")
+        self.findings += len(types)
+        self._emit("findings", {
+            "type": types, "value": values.filter(valid), "byte_offset": offsets, "line": lines,
+            "locator": locators, "confidence": pc.if_else(pc.equal(types, MASKED), 0.5, 1.0),
+        })
+        recs = line_records(block, scan)
         rows = []
         for r in recs:
             self.records += 1
@@ -145,6 +152,17 @@ class DocumentScan:
             r["path"] = self.doc.path
             r["holder"] = self.holder
         self.batch.add(target, pa.Table.from_pylist(rows, schema=schema))
+
+    def _emit(self, table: str, columns: dict[str, pa.Array]) -> None:
+        """Add rows given as columns (all of one length; absent ones null, path and holder this scan's)."""
+        target = self.tables.get(table)
+        n = len(next(iter(columns.values())))
+        if target is None or not n:
+            return
+        schema = {"findings": FINDINGS, "records": RECORDS}[table].schema
+        columns = {**columns, "path": pa.repeat(self.doc.path, n), "holder": pa.repeat(self.holder, n)}
+        arrays = [columns[f.name].cast(f.type) if f.name in columns else pa.nulls(n, f.type) for f in schema]
+        self.batch.add(target, pa.Table.from_arrays(arrays, schema=schema))
 
     def finish(self) -> tuple[int, int]:
         return self.findings, self.records

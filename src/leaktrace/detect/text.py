@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-import bisect
+import codecs
 import re
 from dataclasses import dataclass, field
 
-from ..ingest.units import TextBlock
-from .normalize import fold
-from .patterns import candidates
+import numpy as np
+
 from ..identifiers import PERSON_KEYS
-from .validate import MASKED, resolve
+from ..ingest.units import TextBlock
+from .matcher import find
+from .normalize import fold
+from .patterns import ALL_TYPES
+from .validate import resolve
 
 # A Chinese name: 2-4 Han characters standing alone at the start of a line or right
 # before an identifier, separated by a delimiter.
@@ -19,13 +22,17 @@ LINE_START_NAME_RE = re.compile(r"^\s*([\u4e00-\u9fff]{2,4})(?=[\s,，;；|\t\-]
 
 
 @dataclass
-class TextHit:
-    type: str
-    value: str | None          # None: an invalid identifier-shaped candidate
-    start: int                 # char offset in block.text
-    end: int
-    byte_offset: int
-    line: int
+class TextScan:
+    """Every candidate in a block as columns, in text order (invalid ones with value None)."""
+
+    types: list[str]
+    values: list[str | None]
+    starts: np.ndarray          # char offsets in block.text
+    byte_offsets: np.ndarray    # in the document
+    lines: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.types)
 
 
 @dataclass
@@ -41,36 +48,34 @@ class LineRecord:
     name: str | None = None
 
 
-def scan_text(block: TextBlock) -> list[TextHit]:
-    """Every candidate in the block, validated (invalid ones with value None)."""
-    folded = fold(block.text)
-    cands = candidates(folded)
-    if not cands:
-        return []
-    types, values = resolve([c.type for c in cands], [c.raw for c in cands])
-    offsets = byte_offsets(block, [c.start for c in cands])
-    newlines = [m.start() for m in re.finditer("\n", block.text)]
-    return [
-        TextHit(t, v, c.start, c.end, off, block.line + bisect.bisect_left(newlines, c.start))
-        for c, t, v, off in zip(cands, types, values, offsets)
-    ]
+def scan_text(block: TextBlock) -> TextScan:
+    """Every candidate in the block, validated in bulk per type."""
+    found = find(fold(block.text))
+    types, values = resolve([ALL_TYPES[i] for i in found.types.tolist()], found.raws)
+    chars = _codepoints(block.text)
+    lines = block.line + np.searchsorted(np.flatnonzero(chars == 10), found.starts, side="left")
+    return TextScan(types, values, found.starts, byte_offsets(block, found.starts, chars), lines)
 
 
-def byte_offsets(block: TextBlock, starts: list[int]) -> list[int]:
-    """Byte offsets in the document of the given increasing character offsets."""
+def byte_offsets(block: TextBlock, starts, chars: np.ndarray | None = None) -> np.ndarray:
+    """Byte offsets in the document of the given character offsets (`chars`: the text's code points)."""
     base = block.byte_offset
+    starts = np.asarray(starts, dtype=np.int64)
     if block.text.isascii() or not block.encoding:
-        return [base + s for s in starts]
+        return base + starts
     codec = _codec(block.encoding)
-    out, pos, nbytes = [], 0, 0
-    for s in starts:
-        nbytes += len(block.text[pos:s].encode(codec, errors="replace"))
-        pos = s
-        out.append(base + nbytes)
-    return out
+    if _stateful(codec):
+        return base + np.array([len(block.text[:s].encode(codec, errors="replace")) for s in starts.tolist()],
+                               dtype=np.int64)
+    # a stateless codec encodes a text to the concatenation of its characters' encodings
+    distinct, inverse = np.unique(_codepoints(block.text) if chars is None else chars, return_inverse=True)
+    width = np.array([len(chr(c).encode(codec, errors="replace")) for c in distinct.tolist()], dtype=np.int64)
+    cum = np.zeros(len(inverse) + 1, dtype=np.int64)
+    np.cumsum(width[inverse], out=cum[1:])
+    return base + cum[starts]
 
 
-def line_records(block: TextBlock, hits: list[TextHit]) -> list[LineRecord]:
+def line_records(block: TextBlock, scan: TextScan) -> list[LineRecord]:
     """One record per line that carries person identifiers, valid or invalid.
 
     `byte_offset` is the offset of the line's start. A second value of a type already
@@ -78,24 +83,25 @@ def line_records(block: TextBlock, hits: list[TextHit]) -> list[LineRecord]:
     subject's: it goes to `other_ids`.
     """
     lines: dict[int, LineRecord] = {}
-    for h in hits:
-        if h.type not in PERSON_KEYS:
+    text = block.text
+    for typ, value, pos, line in zip(scan.types, scan.values, scan.starts.tolist(), scan.lines.tolist()):
+        if typ not in PERSON_KEYS:
             continue
-        rec = lines.get(h.line)
+        rec = lines.get(line)
         if rec is None:
-            start = block.text.rfind("\n", 0, h.start) + 1
-            end = block.text.find("\n", h.start)
-            text = block.text[start:end if end >= 0 else len(block.text)].rstrip("\r")
-            rec = lines[h.line] = LineRecord(h.line, start, text, name=_name(block.text, start, h.start))
-        if h.value is None:
+            start = text.rfind("\n", 0, pos) + 1
+            end = text.find("\n", pos)
+            body = text[start:end if end >= 0 else len(text)].rstrip("\r")
+            rec = lines[line] = LineRecord(line, start, body, name=_name(text, start, pos))
+        if value is None:
             rec.invalid += 1
-        elif any(t == h.type for t, _ in rec.ids):
-            if (h.type, h.value) not in rec.ids and (h.type, h.value) not in rec.other_ids:
-                rec.other_ids.append((h.type, h.value))
+        elif any(t == typ for t, _ in rec.ids):
+            if (typ, value) not in rec.ids and (typ, value) not in rec.other_ids:
+                rec.other_ids.append((typ, value))
         else:
-            rec.ids.append((h.type, h.value))
+            rec.ids.append((typ, value))
     records = list(lines.values())
-    for rec, off in zip(records, byte_offsets(block, [r.byte_offset for r in records])):
+    for rec, off in zip(records, byte_offsets(block, [r.byte_offset for r in records]).tolist()):
         rec.byte_offset = off
     return records
 
@@ -106,6 +112,19 @@ def _name(text: str, line_start: int, first_hit: int) -> str | None:
         return m.group(1)
     m = NAME_RE.search(text[line_start:first_hit])
     return m.group(1) if m else None
+
+
+def _codepoints(text: str) -> np.ndarray:
+    """The text's code points (uint8 for ASCII text)."""
+    if text.isascii():
+        return np.frombuffer(text.encode("ascii"), dtype=np.uint8)
+    return np.frombuffer(text.encode("utf-32-le", errors="surrogatepass"), dtype=np.uint32)
+
+
+def _stateful(codec: str) -> bool:
+    """Codecs whose bytes for a character depend on what came before (shift states)."""
+    name = codecs.lookup(codec).name
+    return name.startswith("iso2022") or name in ("utf-7", "hz")
 
 
 def _codec(encoding: str) -> str:

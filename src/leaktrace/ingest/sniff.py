@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import zlib
 import zipfile
 from typing import IO, Callable
 
@@ -96,10 +97,17 @@ def is_binary(head: bytes) -> bool:
     enc = detect_bytes(head)
     if enc.startswith("utf-16"):
         return False
+    if _incompressible(head):
+        return True
     controls = sum(1 for b in head if b in _TEXT_CONTROL)
     if controls > max(1, len(head) // 100):
         return True
     return _undecodable_share(head, enc) > 0.02
+
+
+def _incompressible(head: bytes) -> bool:
+    """Random, encrypted or compressed bytes: text in any encoding compresses well."""
+    return len(head) >= 512 and len(zlib.compress(head, 1)) > 0.8 * len(head)
 
 
 def _undecodable_share(head: bytes, encoding: str) -> float:

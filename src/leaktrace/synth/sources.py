@@ -28,6 +28,18 @@ SUBJECT_FIELDS = {"id_number": "cn_id", "mobile": "cn_mobile", "phone": "cn_mobi
 #: identifier fields that are findings but not the subject's (a call's other end)
 OTHER_FIELDS = {"callee": "cn_mobile"}
 
+
+def _subject_types(source: str) -> set:
+    return {SUBJECT_FIELDS[c] for c in SOURCES[source][1] if c in SUBJECT_FIELDS}
+
+
+#: sources whose rows carry the subject's resident ID together with his mobile (a person's card and
+#: e-mail only ever appear next to his ID or mobile), and those carrying only one of the two
+LINKING = frozenset(s for s in SOURCES if {"cn_id", "cn_mobile"} <= _subject_types(s))
+ID_ONLY = frozenset(s for s in SOURCES if "cn_id" in _subject_types(s) and s not in LINKING)
+MOBILE_ONLY = frozenset(s for s in SOURCES if "cn_mobile" in _subject_types(s) and s not in LINKING)
+assert LINKING == {"insurer", "hospital"}
+
 HOTELS = "7天连锁酒店 如家酒店 汉庭酒店 锦江之星 全季酒店 格林豪泰 维也纳酒店 城市便捷酒店 速8酒店".split()
 BANKS = ("中国工商银行", "中国建设银行", "中国农业银行", "招商银行", "交通银行")
 HOSPITALS = ("市第一人民医院", "市中医院", "市妇幼保健院", "市中心医院", "医科大学附属第二医院")
@@ -44,7 +56,12 @@ def memberships(seed: int, p: Person, canary_source: str | None) -> list[str]:
     if canary_source:
         return [canary_source]
     r = ids.rng_for(seed, "member", p.index)
-    return [s for s, (_, _, prob) in SOURCES.items() if r.random() < prob]
+    chosen = {s for s, (_, _, prob) in SOURCES.items() if r.random() < prob}
+    if chosen & ID_ONLY and chosen & MOBILE_ONLY and not chosen & LINKING:
+        # identity must be resolvable from the data: someone known to one organisation by ID
+        # only and to another by mobile only is also a customer of one that holds both
+        chosen.add("hospital" if ids.rng_for(seed, "link", p.index).random() < 0.6 else "insurer")
+    return [s for s in SOURCES if s in chosen]
 
 
 def _ts(r, span_days: int = 500, start: dt.datetime = T0) -> dt.datetime:
