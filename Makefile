@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install clean bench bench-deps
+.PHONY: demo test install clean bench bench-deps chromium
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -16,7 +16,11 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/leaktrace demo --out demo-case
 
-test: $(STAMP)
+# Headless Chromium (and a CJK font) for the report's rendering test and --format pdf; CI runs as root.
+chromium:
+	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium fonts-wqy-microhei)
+
+test: $(STAMP) chromium
 	$(BIN)/python -m pytest
 
 bench-deps:

@@ -121,12 +121,15 @@ def count(
     profile: str = typer.Option("cn-pi-2017", "--profile", help="Legal profile (cn-pi-2017, gdpr-art33, or a YAML file)."),
     insider: list[str] = typer.Option([], "--insider", help="Holder who leaked data held through work (halved thresholds)."),
     as_json: bool = typer.Option(False, "--json", help="Print the counts as JSON (the eval contract)."),
+    link: str = typer.Option("exact", "--link", help="Person resolution: exact (shared identifiers only) "
+                             "or probabilistic (also merge persons Splink links; reported, opt-in)."),
+    link_threshold: float = typer.Option(0.99, "--link-threshold", help="Match probability for --link probabilistic."),
 ):
     """Records and persons per holder and category, held against the profile's thresholds."""
     import json
 
     from .profiles import load
-    from .profiles.assess import assess
+    from .profiles.assess import assess_holders
     from .records.count import count_case
     from .report.console import print_counts
 
@@ -136,9 +139,15 @@ def count(
     except ValueError as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2)
-    counts = count_case(store, prof)
-    for h, c in counts.holders.items():
-        c["assessment"] = assess(prof, c["records"], insider=h in insider)
+    if link not in ("exact", "probabilistic"):
+        err.print(f"[red]error:[/red] --link must be exact or probabilistic, not {link!r}")
+        raise typer.Exit(2)
+    counts = count_case(store, prof, link=link, link_threshold=link_threshold)
+    if link != "exact":
+        lk = counts.linkage
+        err.print(f"probabilistic linkage (threshold {lk['threshold']}): {lk['links']} links, "
+                  f"{lk['merged_persons']} persons merged into others; see derived/possible_links.parquet")
+    assess_holders(prof, counts.holders, insider)
     if as_json:
         print(json.dumps(counts.to_json(), ensure_ascii=False, indent=1))
     else:
@@ -274,6 +283,32 @@ def attribute(
         print(to_json(result))
     else:
         print_attribution(result, out)
+
+
+@app.command()
+def report(
+    case: Path = CaseOpt,
+    out_file: Path = typer.Option(..., "--out", help="Report file to write (.html or .pdf)."),
+    lang: str = typer.Option("zh", "--lang", help="Primary language of the labels: zh | en."),
+    profile: str = typer.Option("cn-pi-2017", "--profile", help="Legal profile (cn-pi-2017, gdpr-art33, or a YAML file)."),
+    insider: list[str] = typer.Option([], "--insider", help="Holder who leaked data held through work (halved thresholds)."),
+    fmt: str = typer.Option("html", "--format", help="html | pdf (pdf prints the HTML with headless Chromium)."),
+):
+    """The case report: one self-contained HTML (or PDF) file, identifiers masked."""
+    from .profiles import load
+    from .report.html import write_report
+    from .report.pdf import ChromiumMissing
+
+    store = _open(case)
+    try:
+        path = write_report(store, out_file, load(profile), lang, insider, fmt)
+    except ChromiumMissing as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(3)
+    except ValueError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2)
+    err.print(f"report written to {path}")
 
 
 @app.command()

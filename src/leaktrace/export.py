@@ -26,6 +26,17 @@ def mask_value(type_: str, value: str) -> str:
     return mod.mask(value) if mod else value
 
 
+def mask_name(name: str) -> str:
+    """``张*``: keep the first character of a personal name."""
+    return name[:1] + "*" * (len(name) - 1)
+
+
+def mask_ids(ids: str | None) -> str:
+    """A record's `type:value;...` identifiers, each masked, comma-separated."""
+    pairs = [p.partition(":") for p in (ids or "").split(";") if p]
+    return ", ".join(mask_value(t, v) for t, _, v in pairs)
+
+
 def export_table(store: CaseStore, what: str, fmt: str, reveal: bool, out: Path | None) -> int:
     if what not in EXPORTS:
         raise ValueError(f"cannot export {what!r}; choose one of {', '.join(EXPORTS)}")

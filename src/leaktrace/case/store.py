@@ -109,6 +109,9 @@ class CaseStore:
         try:
             spill = self.root / "tmp"
             con.execute(f"SET temp_directory='{_sql_str(str(spill))}'")
+            # Bounded memory: DuckDB spills to the case's tmp/ beyond this.
+            con.execute(f"SET memory_limit='{os.environ.get('LEAKTRACE_MEMORY', '6GB')}'")
+            con.execute("SET preserve_insertion_order=false")
             committed = self._committed_batches()
             for table, schema in SCHEMAS.items():
                 files = sorted(

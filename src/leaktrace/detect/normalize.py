@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 # Full-width ASCII forms (U+FF01..U+FF5E) and the ideographic space map one-to-one to
 # ASCII, so offsets in folded text are offsets in the decoded original.
 _FOLD = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
@@ -15,8 +17,11 @@ _FOLD[0x00A0] = 0x20   # no-break space
 _FOLD[0x00D7] = 0x2A   # multiplication sign used as a mask character
 
 
+_FOLDED = re.compile("[" + "".join(map(chr, sorted(_FOLD))) + "]")
+
+
 def fold(text: str) -> str:
     """Full-width digits, letters and punctuation to ASCII, one character for one."""
-    if text.isascii():
+    if text.isascii() or not _FOLDED.search(text):
         return text
     return text.translate(_FOLD)

@@ -67,12 +67,18 @@ def byte_offsets(block: TextBlock, starts, chars: np.ndarray | None = None) -> n
     if _stateful(codec):
         return base + np.array([len(block.text[:s].encode(codec, errors="replace")) for s in starts.tolist()],
                                dtype=np.int64)
-    # a stateless codec encodes a text to the concatenation of its characters' encodings
-    distinct, inverse = np.unique(_codepoints(block.text) if chars is None else chars, return_inverse=True)
-    width = np.array([len(chr(c).encode(codec, errors="replace")) for c in distinct.tolist()], dtype=np.int64)
-    cum = np.zeros(len(inverse) + 1, dtype=np.int64)
-    np.cumsum(width[inverse], out=cum[1:])
+    chars = _codepoints(block.text) if chars is None else chars
+    cum = np.zeros(len(chars) + 1, dtype=np.int64)
+    np.cumsum(_widths(chars, codec), out=cum[1:])
     return base + cum[starts]
+
+
+def _widths(chars: np.ndarray, codec: str) -> np.ndarray:
+    """Encoded length of each code point (a stateless codec encodes a text character by character)."""
+    table = np.zeros(0x110000, dtype=np.int8)
+    distinct = np.flatnonzero(np.bincount(chars, minlength=1))
+    table[distinct] = [len(chr(c).encode(codec, errors="replace")) for c in distinct.tolist()]
+    return table[chars]
 
 
 def line_records(block: TextBlock, scan: TextScan) -> list[LineRecord]:

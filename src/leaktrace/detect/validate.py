@@ -38,15 +38,11 @@ def resolve(types: list[str], raws: list[str]) -> tuple[list[str | None], list[s
 
 
 def _validate_into(t: str, idx: list[int], raws: list[str], values: list[str | None]) -> list[int]:
-    """Validate raws[idx] as type t, store valid values; return the indexes that failed."""
-    mod = identifiers.get(t)
-    compacted = []
-    for i in idx:
-        try:
-            compacted.append(mod.compact(raws[i]))
-        except ValueError:
-            compacted.append("")
-    valid = mod.validate_many(compacted).to_pylist()
+    """Validate raws[idx] as type t, store valid values; return the indexes that failed.
+
+    `validate_many` compacts what it must itself (its values are `validate`'s).
+    """
+    valid = identifiers.get(t).validate_many([raws[i] for i in idx]).to_pylist()
     failed = []
     for i, v in zip(idx, valid):
         if v is None:

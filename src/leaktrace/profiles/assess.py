@@ -47,3 +47,9 @@ def _rank(levels: list[dict], name: str | None) -> int:
 def _highest(levels: list[dict], names: list[str]) -> str | None:
     ranked = sorted(names, key=lambda n: _rank(levels, n))
     return ranked[-1] if ranked else None
+
+
+def assess_holders(profile: Profile, holders: dict[str, dict], insiders: list[str] | tuple = ()) -> None:
+    """Add an `assessment` to each holder's counts (`count_case(...).holders`), insiders' halved."""
+    for h, c in holders.items():
+        c["assessment"] = assess(profile, c["records"], insider=h in insiders)

@@ -16,13 +16,15 @@ Every step is SQL over the case's Parquet tables:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import duckdb
 
 from ..case.store import CaseStore
 from ..profiles import Profile
 from ..resolve.persons import resolve_persons
+
+LINK_MODES = ("exact", "probabilistic")
 from .sources import match_sources, prepare_match_tables
 
 # A table with at least this many valid rows, none of which match a reference,
@@ -40,13 +42,20 @@ class Counts:
     profile: str
     holders: dict[str, dict]
     persons: int
+    linkage: dict = field(default_factory=lambda: {"mode": "exact"})
 
     def to_json(self) -> dict:
-        return {"profile": self.profile, "holders": self.holders, "persons": self.persons}
+        return {"profile": self.profile, "holders": self.holders, "persons": self.persons, "linkage": self.linkage}
 
 
-def prepare(con: duckdb.DuckDBPyConnection, profile: Profile) -> None:
-    """Build `counted(rid, holder, dataset, person, category, valid, counted, invalid)` on `con`."""
+def prepare(con: duckdb.DuckDBPyConnection, profile: Profile, link: str = "exact",
+            link_threshold: float | None = None):
+    """Build `counted(rid, holder, dataset, person, category, valid, counted, invalid)` on `con`.
+
+    `link="probabilistic"` then merges the exact persons that Splink links at or above
+    `link_threshold` (resolve/linkage.py) and returns its `LinkResult`; `exact` returns None."""
+    if link not in LINK_MODES:
+        raise ValueError(f"unknown link mode {link!r} (one of {', '.join(LINK_MODES)})")
     prepare_match_tables(con)
     con.execute("""
         CREATE OR REPLACE TEMP TABLE edge_keys AS
@@ -82,21 +91,34 @@ def prepare(con: duckdb.DuckDBPyConnection, profile: Profile) -> None:
         LEFT JOIN source_category sc USING (source)
         LEFT JOIN (SELECT rk.rid, min(po.person) AS person
                    FROM rec_keys rk JOIN person_of po USING (key) GROUP BY rk.rid) p USING (rid)""")
+    if link == "exact":
+        return None
+    from ..resolve.linkage import DEFAULT_THRESHOLD, apply_links, link_persons
+
+    result = link_persons(con, DEFAULT_THRESHOLD if link_threshold is None else link_threshold)
+    apply_links(con)
+    return result
 
 
-def save_derived(store: CaseStore, con: duckdb.DuckDBPyConnection) -> None:
+def save_derived(store: CaseStore, con: duckdb.DuckDBPyConnection, linked: bool = False) -> None:
     """Keep the resolution and categories of the last count in the case (for lookup and report)."""
+    if linked:
+        store.write_derived(con, "possible_links", "SELECT * FROM possible_links")
     store.write_derived(con, "person_of", "SELECT key, person FROM person_of")
     store.write_derived(con, "record_persons", """
         SELECT r.path, r.record, c.holder, c.person, c.category, c.source, c.counted, c.invalid
         FROM counted c JOIN rec r USING (rid)""")
 
 
-def count_case(store: CaseStore, profile: Profile) -> Counts:
-    """Per holder and category counts under `profile`, with the steps from seized to counted."""
+def count_case(store: CaseStore, profile: Profile, link: str = "exact",
+               link_threshold: float | None = None) -> Counts:
+    """Per holder and category counts under `profile`, with the steps from seized to counted.
+
+    `link="exact"` (the default) counts persons on shared identifiers only; `probabilistic`
+    also merges persons linked by Splink (reported under `linkage`)."""
     with store.connect() as con:
-        prepare(con, profile)
-        save_derived(store, con)
+        linked = prepare(con, profile, link, link_threshold)
+        save_derived(store, con, linked is not None)
         rows = con.execute("""
             SELECT holder, category, count(DISTINCT person) FROM counted WHERE counted GROUP BY 1, 2""").fetchall()
         per_holder = con.execute("""
@@ -118,4 +140,5 @@ def count_case(store: CaseStore, profile: Profile) -> Counts:
         holders[h].update(persons=persons, invalid=invalid, seized_rows=seized, duplicate_rows=dups)
     for h, cat, n in rows:
         holders[h]["records"][cat] = n
-    return Counts(profile.id, holders, total)
+    linkage = linked.to_json() if linked is not None else {"mode": "exact"}
+    return Counts(profile.id, holders, total, linkage)

@@ -4,6 +4,12 @@ Runs as SQL (label propagation over the record/identifier hypergraph) so memory 
 not grow with the case: DuckDB spills to the case's tmp/ folder when it must.
 Input tables (temporary, on the connection): `edge_keys(eid BIGINT, key VARCHAR)`:
 one row per identifier of each record or reference row. Output: `person_of(key, person)`.
+
+Not yet: "a mobile, card or e-mail together with a compatible name". Splitting such a key
+where the rows carrying it have clearly different names needs the names here and a
+per-record output (a split key maps to several persons, so `person_of(key, person)` can no
+longer give a record its person); line-level names are heuristics (`主叫` on call-log lines)
+and must be left out. Probabilistic linkage (`linkage.py`) runs after this step.
 """
 
 from __future__ import annotations
