@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
 
 from .case.store import CaseStore
+from .ingest.scan import hash_document
 from .ingest.walk import walk
 
 
@@ -63,7 +63,7 @@ def verify_evidence(store: CaseStore, root: Path, holder: str | None, console: C
         seen.add(ef.path)
         if ef.path not in known:
             new.append(ef.path)
-        elif _sha256(ef.abspath) != known[ef.path]:
+        elif hash_document(lambda p=ef.abspath: open(p, "rb"))[0] != known[ef.path]:
             changed.append(ef.path)
     prefixes = {ef.split("/", 1)[0] for ef in seen} if holder is None else {holder}
     missing = sorted(p for p in known if p not in seen and p.split("/", 1)[0] in prefixes)
@@ -74,10 +74,3 @@ def verify_evidence(store: CaseStore, root: Path, holder: str | None, console: C
                   highlight=False)
     return len(changed) + len(missing) + len(new)
 
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        while chunk := f.read(1 << 20):
-            h.update(chunk)
-    return h.hexdigest()

@@ -115,7 +115,7 @@ class Scanner:
 
     def _scan_document(self, doc: Document, holder: str, parent: str | None, batch: Batch, mtime: str | None = None) -> None:
         self.stats.documents += 1
-        digest, head = _hash(doc.open)
+        digest, head = hash_document(doc.open)
         fmt = sniff(doc.name, head, doc.open)
         row = _row(doc.path, parent, doc.depth, doc.size, holder=holder, mtime=mtime, sha256=digest, format=fmt)
         if fmt in CONTAINER_FORMATS:
@@ -184,7 +184,8 @@ class Scanner:
         self._scan_document(member, holder, doc.path, batch)
 
 
-def _hash(opener: Callable[[], IO[bytes]]) -> tuple[str, bytes]:
+def hash_document(opener: Callable[[], IO[bytes]]) -> tuple[str, bytes]:
+    """SHA-256 of a document's bytes (streamed) and its first bytes, for sniffing."""
     h = hashlib.sha256()
     with opener() as f:
         head = f.read(HEAD_BYTES)
