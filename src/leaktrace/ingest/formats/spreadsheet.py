@@ -8,7 +8,7 @@ dates become ISO text (see `common.cell_text`).
 
 from __future__ import annotations
 
-from itertools import islice
+from itertools import chain, islice
 from typing import Any, Iterable, Iterator
 
 from ..units import Document, ReadResult, Unit, Unreadable
@@ -21,7 +21,7 @@ LAYOUT_ROWS = 60
 def read(doc: Document, result: ReadResult) -> Iterator[Unit]:
     """Every sheet of the workbook as `TableBatch`es."""
     try:
-        sheets = list(_calamine_sheets(doc))
+        sheets = _calamine_sheets(_calamine_book(doc))
     except Exception as exc:  # noqa: BLE001 - calamine raises its own error types
         if result.format != "xls":
             yield Unreadable(f"cannot open workbook: {exc}")
@@ -35,15 +35,17 @@ def read(doc: Document, result: ReadResult) -> Iterator[Unit]:
         yield from sheet_batches(result, name, rows)
 
 
-def _calamine_sheets(doc: Document) -> Iterator[tuple[str, list[list[Any]]]]:
-    """(sheet name, rows from A1) for each sheet, read by python-calamine."""
+def _calamine_book(doc: Document) -> Any:
     from python_calamine import CalamineWorkbook
 
     with doc.open() as fh:
-        book = CalamineWorkbook.from_filelike(fh)
+        return CalamineWorkbook.from_filelike(fh)
+
+
+def _calamine_sheets(book: Any) -> Iterator[tuple[str, Iterable[list[Any]]]]:
+    """(sheet name, rows from A1) for each sheet, one sheet at a time, rows streamed."""
     for name in book.sheet_names:
-        sheet = book.get_sheet_by_name(name)
-        yield name, sheet.to_python(skip_empty_area=False)
+        yield name, book.get_sheet_by_name(name).iter_rows()
 
 
 def _xlrd_sheets(doc: Document) -> Iterator[tuple[str, list[list[Any]]]]:
@@ -76,18 +78,24 @@ def _texts(rows: Iterable[list[Any]]) -> Iterator[list[str | None]]:
         yield [None if v is None or v == "" else cell_text(v) for v in row]
 
 
-def sheet_batches(result: ReadResult, name: str, rows: list[list[Any]]) -> Iterator[Unit]:
-    """One sheet as batches after its title and header rows; blank trailing rows dropped."""
-    while rows and all(v is None or v == "" for v in rows[-1]):
-        rows.pop()
-    if not rows:
+def sheet_batches(result: ReadResult, name: str, rows: Iterable[list[Any]]) -> Iterator[Unit]:
+    """One sheet as batches after its title and header rows; rows are streamed, blank rows dropped."""
+    it = iter(rows)
+    head = list(islice(it, LAYOUT_ROWS))
+    while head and _blank(head[-1]):
+        head.pop()
+    if not head:
         return
-    layout = detect_layout(list(_texts(islice(rows, LAYOUT_ROWS))))
+    layout = detect_layout(list(_texts(head)))
     start = layout.title_rows
-    header = next(_texts([rows[start]])) if layout.has_header else None
+    header = next(_texts([head[start]])) if layout.has_header else None
     body = start + (1 if layout.has_header else 0)
-    width = max(len(r) for r in rows[:LAYOUT_ROWS])
+    width = max(len(r) for r in head)
     columns = column_names(header, width)
-    yield from table_batches(result, name, columns, _texts(islice(rows, body, None)),
-                             first_row=body + 1, has_header=layout.has_header,
-                             title=layout.title)
+    rest = chain(head[body:], it)
+    yield from table_batches(result, name, columns, _texts(rest), first_row=body + 1,
+                             has_header=layout.has_header, title=layout.title)
+
+
+def _blank(row: list[Any]) -> bool:
+    return all(v is None or v == "" for v in row)
