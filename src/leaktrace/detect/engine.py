@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from json.encoder import encode_basestring
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -82,59 +83,79 @@ class DocumentScan:
         if tb.title and tb.table not in self.roles:
             # title rows above the header (report names, account lines) are text
             self.text(TextBlock(tb.title, 0, "", 1, part=f"{tb.table or 'table'} title"))
-        scan = scan_table(tb, self.roles.get(tb.table))
+        cols = columns_of(tb)
+        scan = scan_table(tb, self.roles.get(tb.table), cols)
         roles = self.roles.setdefault(tb.table, scan.roles)
         headers = _headers(tb, len(roles))
         where = f"sheet {tb.table} " if tb.table else ""
         found = [h for h in scan.hits if h.value is not None]
-        self._add_findings([{
-            "type": h.type, "value": h.value, "tbl": tb.table or None, "row": tb.first_row + h.row,
-            "col": headers[h.col], "locator": f"{where}row {tb.first_row + h.row} col {headers[h.col]}",
-            "confidence": 1.0 if h.type != MASKED else 0.5,
-        } for h in found])
-        self._table_records(tb, scan.hits, roles, headers)
+        if found:
+            self.findings += len(found)
+            types = pa.array([h.type for h in found], pa.string())
+            rows = pc.add(pa.array([h.row for h in found], pa.int64()), tb.first_row)
+            col = pc.take(pa.array(headers, pa.string()), pa.array([h.col for h in found], pa.int64()))
+            self._emit("findings", {
+                "type": types, "value": pa.array([h.value for h in found], pa.string()),
+                **({"tbl": pa.repeat(tb.table, len(found))} if tb.table else {}),
+                "row": rows, "col": col,
+                "locator": pc.binary_join_element_wise(f"{where}row ", rows.cast(pa.string()), " col ", col, ""),
+                "confidence": pc.if_else(pc.equal(types, MASKED), 0.5, 1.0),
+            })
+        self._table_records(tb, scan.hits, roles, headers, cols)
 
-    def _table_records(self, tb: TableBatch, hits: list[CellHit], roles: list, headers: list[str]) -> None:
-        per_row: dict[int, list[CellHit]] = {}
+    def _table_records(self, tb: TableBatch, hits: list[CellHit], roles: list, headers: list[str],
+                       cols: list[pa.Array] | None = None) -> None:
+        # per row: [subject pairs, other pairs, invalid count], rows with a person identifier only
+        per_row: dict[int, list] = {}
         for h in hits:
-            if h.type != MASKED:
-                per_row.setdefault(h.row, []).append(h)
-        if not per_row:
+            if h.type not in PERSON_KEYS:   # MASKED is not one
+                continue
+            acc = per_row.get(h.row)
+            if acc is None:
+                acc = per_row[h.row] = [[], [], 0]
+            role = roles[h.col]
+            if h.value is None:
+                acc[2] += role not in NON_SUBJECT_ROLES
+            elif role in NON_SUBJECT_ROLES:
+                acc[1].append((h.type, h.value))
+            elif (h.type, h.value) not in acc[0]:
+                acc[0].append((h.type, h.value))
+        sel = [i for i in sorted(per_row) if per_row[i][0] or per_row[i][2]]
+        n = len(sel)
+        if not n:
             return
-        cols = columns_of(tb)
+        if cols is None:
+            cols = columns_of(tb)
+        idx = pa.array(sel, pa.int64())
         name_cols = [j for j, r in enumerate(roles) if r == "name"]
         field_cols = [(j, r) for j, r in enumerate(roles) if r in FIELD_ROLES or r in NON_SUBJECT_ROLES]
         dataset = f"{self.doc.path}#{tb.table}" if tb.table else self.doc.path
         role_map = json.dumps({headers[j]: r for j, r in enumerate(roles) if r}, ensure_ascii=False)
-        names = [cols[j].to_pylist() for j in name_cols]
-        fields = [(r, cols[j].to_pylist()) for j, r in field_cols]
         where = f"sheet {tb.table} " if tb.table else ""
-        rows = []
-        for i in sorted(per_row):
-            subject, other, invalid = [], [], 0
-            for h in per_row[i]:
-                if h.type not in PERSON_KEYS:
-                    continue
-                if h.value is None:
-                    invalid += roles[h.col] not in NON_SUBJECT_ROLES
-                elif roles[h.col] in NON_SUBJECT_ROLES:
-                    other.append((h.type, h.value))
-                elif (h.type, h.value) not in subject:
-                    subject.append((h.type, h.value))
-            if not subject and not invalid:
-                continue
-            self.records += 1
-            name = next((n[i] for n in names if n[i]), None)
-            typed = {r: v[i] for r, v in fields if v[i] not in (None, "")}
-            rows.append({
-                "record": self.records, "kind": "row", "dataset": dataset,
-                "locator": f"{where}row {tb.first_row + i}", "roles": role_map,
-                "ids": _ids(subject), "other_ids": _ids(other), "name": name,
-                "fields": json.dumps(typed, ensure_ascii=False) if typed else None,
-                "valid": bool(subject), "row": tb.first_row + i,
-                "text": "|".join(c for c in tb.rows[i] if c),
-            })
-        self._add("records", rows)
+
+        if name_cols:
+            names = [cols[j].take(idx).to_pylist() for j in name_cols]
+            name = [next((v for v in vs if v), None) for vs in zip(*names)]
+        else:
+            name = None
+        fields = _fields([(r, cols[j].take(idx).to_pylist()) for j, r in field_cols], n)
+        # the row's non-empty cells joined by `|`
+        # (a list comprehension: Arrow's binary_join_element_wise with null_handling="skip" drops all-null rows)
+        rows_in = tb.rows
+        text = pa.array(["|".join([c for c in rows_in[i] if c]) for i in sel], pa.string())
+        accs = [per_row[i] for i in sel]
+        rows = pc.add(idx, tb.first_row)
+        first = self.records + 1
+        self.records += n
+        self._emit("records", {
+            "record": pa.array(range(first, first + n), pa.int64()), "row": rows,
+            "locator": pc.binary_join_element_wise(f"{where}row ", rows.cast(pa.string()), ""),
+            "kind": pa.repeat("row", n), "dataset": pa.repeat(dataset, n), "roles": pa.repeat(role_map, n),
+            "ids": pa.array([_ids(a[0]) for a in accs], pa.string()),
+            "other_ids": pa.array([_ids(a[1]) for a in accs], pa.string()),
+            **({"name": pa.array(name, pa.string())} if name is not None else {}),
+            "fields": fields, "valid": pa.array([bool(a[0]) for a in accs], pa.bool_()), "text": text,
+        })
 
     # -- output ---------------------------------------------------------
     def _add_findings(self, rows: list[dict]) -> None:
@@ -166,6 +187,24 @@ class DocumentScan:
 
     def finish(self) -> tuple[int, int]:
         return self.findings, self.records
+
+
+def _fields(columns: list[tuple[str, list]], n: int) -> pa.Array:
+    """Per row, the JSON object role -> value of its non-empty typed cells (as `json.dumps` writes it)."""
+    if not columns:
+        return pa.nulls(n, pa.string())
+    keys = [r for r, _ in columns]
+    if len(set(keys)) < len(keys):   # a role twice: the dict keeps the first key's place, the last value
+        return pa.array([
+            json.dumps(typed, ensure_ascii=False) if (typed := {r: v[i] for r, v in columns if v[i] not in (None, "")})
+            else None for i in range(n)], pa.string())
+    enc = encode_basestring
+    prefixes = [json.dumps(r, ensure_ascii=False) + ": " for r in keys]
+    out = []
+    for vals in zip(*[v for _, v in columns]):
+        parts = [p + enc(v) for p, v in zip(prefixes, vals) if v]
+        out.append("{" + ", ".join(parts) + "}" if parts else None)
+    return pa.array(out, pa.string())
 
 
 def _ids(pairs: list[tuple[str, str]]) -> str | None:

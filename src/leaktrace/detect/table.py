@@ -55,16 +55,25 @@ def _whole_patterns() -> list[tuple[str, str]]:
 
 def columns_of(tb: TableBatch) -> list[pa.Array]:
     """The batch's cells as one Arrow string array per column (ragged rows padded with nulls)."""
-    width = max([len(tb.columns)] + [len(r) for r in tb.rows])
+    rows = tb.rows
+    width = max([len(tb.columns)] + [len(r) for r in rows])
+    if all(len(r) == width for r in rows):
+        return [pa.array(list(c), pa.string()) for c in zip(*rows)] if rows else \
+            [pa.array([], pa.string()) for _ in range(width)]
     cols = []
     for j in range(width):
-        cols.append(pa.array([r[j] if j < len(r) else None for r in tb.rows], pa.string()))
+        cols.append(pa.array([r[j] if j < len(r) else None for r in rows], pa.string()))
     return cols
 
 
-def scan_table(tb: TableBatch, known_roles: list[str | None] | None = None) -> TableScan:
-    """Every identifier in the batch; column roles from headers, else from values."""
-    cols = columns_of(tb)
+def scan_table(tb: TableBatch, known_roles: list[str | None] | None = None,
+               cols: list[pa.Array] | None = None) -> TableScan:
+    """Every identifier in the batch; column roles from headers, else from values.
+
+    `cols` are the batch's columns as `columns_of` gives them, if already made.
+    """
+    if cols is None:
+        cols = columns_of(tb)
     scan = TableScan()
     shares: list[dict[str, float]] = []
     for j, col in enumerate(cols):
