@@ -104,6 +104,8 @@ def save_derived(store: CaseStore, con: duckdb.DuckDBPyConnection, linked: bool 
     """Keep the resolution and categories of the last count in the case (for lookup and report)."""
     if linked:
         store.write_derived(con, "possible_links", "SELECT * FROM possible_links")
+    elif (stale := store.derived("possible_links")) is not None:
+        stale.unlink()  # links of an earlier probabilistic run no longer describe this count
     store.write_derived(con, "person_of", "SELECT key, person FROM person_of")
     store.write_derived(con, "record_persons", """
         SELECT r.path, r.record, c.holder, c.person, c.category, c.source, c.counted, c.invalid
