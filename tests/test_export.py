@@ -48,3 +48,17 @@ def test_reveal_writes_the_audit_log(tmp_path):
     assert "13800138000" in out
     entries = [json.loads(line) for line in (case / "audit.log").read_text().splitlines()]
     assert entries[-1]["action"] == "reveal" and entries[-1]["table"] == "findings"
+
+
+def test_locators_are_byte_offsets_in_utf16_files(tmp_path):
+    ev = tmp_path / "evidence" / "h"
+    ev.mkdir(parents=True)
+    (ev / "bom.txt").write_bytes(b"\xff\xfe" + "name,mobile\nzhang,13800138000\n".encode("utf-16-le"))
+    (ev / "nobom.txt").write_bytes("张三 13800138000\n".encode("utf-16-le"))
+    case = tmp_path / "case"
+    cli("scan", str(tmp_path / "evidence"), "--case", str(case))
+    rows = {json.loads(line)["path"]: json.loads(line)["locator"]
+            for line in cli("export", "findings", "--case", str(case)).stdout.splitlines()}
+    for name in ("bom.txt", "nobom.txt"):
+        offset = (ev / name).read_bytes().find("13800138000".encode("utf-16-le"))
+        assert rows[f"h/{name}"].startswith(f"byte {offset} "), rows

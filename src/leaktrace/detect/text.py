@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..identifiers import PERSON_KEYS
+from ..ingest.decode import ESC_BASE, codec_of
 from ..ingest.units import TextBlock
 from .matcher import find
 from .normalize import fold
@@ -61,9 +62,11 @@ def byte_offsets(block: TextBlock, starts, chars: np.ndarray | None = None) -> n
     """Byte offsets in the document of the given character offsets (`chars`: the text's code points)."""
     base = block.byte_offset
     starts = np.asarray(starts, dtype=np.int64)
-    if block.text.isascii() or not block.encoding:
+    if not block.encoding:
         return base + starts
     codec = _codec(block.encoding)
+    if block.text.isascii() and len("a".encode(codec)) == 1:  # not for UTF-16/32
+        return base + starts
     if _stateful(codec):
         return base + np.array([len(block.text[:s].encode(codec, errors="replace")) for s in starts.tolist()],
                                dtype=np.int64)
@@ -78,6 +81,7 @@ def _widths(chars: np.ndarray, codec: str) -> np.ndarray:
     table = np.zeros(0x110000, dtype=np.int8)
     distinct = np.flatnonzero(np.bincount(chars, minlength=1))
     table[distinct] = [len(chr(c).encode(codec, errors="replace")) for c in distinct.tolist()]
+    table[ESC_BASE:ESC_BASE + 0x100] = 1  # an undecodable byte, escaped by the decoder: one byte
     return table[chars]
 
 
@@ -134,5 +138,5 @@ def _stateful(codec: str) -> bool:
 
 
 def _codec(encoding: str) -> str:
-    e = encoding.lower().replace("_", "-")
-    return {"utf-8-sig": "utf-8", "utf-16": "utf-16-le", "utf-32": "utf-32-le"}.get(e, encoding)
+    e = codec_of(encoding.lower().replace("_", "-"))
+    return {"utf-8-sig": "utf-8", "utf-16": "utf-16-le", "utf-32": "utf-32-le"}.get(e, e)
