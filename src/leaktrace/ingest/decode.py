@@ -2,13 +2,12 @@
 
 Undecodable bytes are decoded by the ``leaktrace-byteesc`` error handler to one
 private-use character each (U+F700 + byte), so every character still maps back
-to an exact byte offset (see `char_to_byte`) and the text stays valid Unicode.
+to an exact byte offset (see `detect.text.byte_offsets`) and the text stays valid Unicode.
 """
 
 from __future__ import annotations
 
 import codecs
-import re
 from typing import IO, Iterator
 
 from .units import TextBlock
@@ -17,7 +16,6 @@ SAMPLE_SIZE = 64 << 10
 SPLIT_WINDOW = 64 << 10
 ESC_BASE = 0xF700
 
-_ESC_RE = re.compile("[\uf700-\uf7ff]")
 _CJK_CODECS = {"gb18030", "gbk", "gb2312", "big5", "big5hkscs", "cp950", "cp936",
                "shift_jis", "cp932", "euc_jp", "euc_kr", "cp949", "johab", "hz",
                "iso2022_jp", "iso2022_kr", "euc_jis_2004", "shift_jis_2004"}
@@ -263,52 +261,6 @@ def _char_boundary(buf: bytes, codec: str) -> int:
     decoder.decode(buf, final=False)
     pending = decoder.getstate()[0]
     return len(buf) - len(pending)
-
-
-# --------------------------------------------------------------------------- offsets
-
-class ByteMapper:
-    """Maps character indexes of one block to document byte offsets.
-
-    Cheap for increasing indexes (encodes only the text between two calls) and
-    O(1) for ASCII text in ASCII-compatible encodings.
-    """
-
-    def __init__(self, block: TextBlock):
-        self.block = block
-        self.codec = block.encoding
-        self.unit = unit_size(self.codec)
-        self.ascii = block.text.isascii()
-        self.escaped = bool(_ESC_RE.search(block.text)) if not self.ascii else False
-        self._char = 0
-        self._byte = block.byte_offset
-
-    def __call__(self, char_index: int) -> int:
-        if self.ascii:
-            return self.block.byte_offset + char_index * self.unit
-        if char_index < self._char:
-            self._char, self._byte = 0, self.block.byte_offset
-        self._byte += self._encoded_length(self.block.text[self._char:char_index])
-        self._char = char_index
-        return self._byte
-
-    def _encoded_length(self, segment: str) -> int:
-        if not self.escaped:
-            return len(segment.encode(self.codec, "replace"))
-        escapes = len(_ESC_RE.findall(segment))
-        rest = _ESC_RE.sub("", segment)
-        return len(rest.encode(self.codec, "replace")) + escapes
-
-
-_last_mapper: ByteMapper | None = None
-
-
-def char_to_byte(block: TextBlock, char_index: int) -> int:
-    """Byte offset in the document of `block.text[char_index]` (cached per block)."""
-    global _last_mapper
-    if _last_mapper is None or _last_mapper.block is not block:
-        _last_mapper = ByteMapper(block)
-    return _last_mapper(char_index)
 
 
 def decode_bytes(data: bytes, encoding: str | None = None) -> tuple[str, str]:

@@ -109,8 +109,8 @@ def test_text_offsets(write):
     _, units, result = read_all(write("a.txt", data))
     block = texts(units)[0]
     assert result.encoding == "gb18030" and block.line == 1
-    from leaktrace.ingest.decode import char_to_byte
-    off = char_to_byte(block, block.text.index("138"))
+    from leaktrace.detect.text import byte_offsets
+    off = int(byte_offsets(block, [block.text.index("138")])[0])
     assert data[off:off + 11] == b"13800138000"
 
 
