@@ -18,7 +18,6 @@ from .. import identifiers
 # E-mail first (its local part may be digits); masked values before the numbers they resemble.
 TEXT_TYPES = ("email", "masked", "cn_id", "bank_card", "cn_mobile", "phone", "us_ssn", "iban", "cn_plate", "ip")
 KEYWORD_TYPES = ("qq", "wechat", "telegram", "passport")
-CORE_TYPES = ("cn_id", "cn_mobile", "bank_card", "email")
 
 # When a candidate fails its own type, the same characters may be another type.
 ALTERNATES = {"cn_id": ("bank_card",), "bank_card": ("cn_id",)}
