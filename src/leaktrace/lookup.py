@@ -8,6 +8,7 @@ from . import identifiers
 from .case.store import CaseStore
 from .export import mask_value
 from .identifiers import PERSON_KEYS
+from .records.sources import key_id, key_id_from_columns
 
 
 @dataclass
@@ -46,10 +47,15 @@ def lookup(store: CaseStore, value: str) -> tuple[list[str], list[Place]]:
     with store.connect() as con:
         persons = store.derived("person_of")
         if persons:
+            kid = key_id_from_columns()
             rows = con.execute(f"""
-                SELECT key FROM read_parquet('{persons}') WHERE person IN
-                  (SELECT person FROM read_parquet('{persons}') WHERE key IN (SELECT unnest(?)))""",
-                               [keys]).fetchall()
+                WITH p AS (SELECT * FROM read_parquet('{persons}')),
+                ks AS (SELECT {kid} AS k FROM p WHERE person IN
+                         (SELECT person FROM p WHERE {kid} IN (SELECT {key_id('unnest(?)')})))
+                SELECT DISTINCT key FROM (
+                  SELECT unnest(string_split(ids, ';')) AS key FROM records WHERE ids IS NOT NULL
+                  UNION ALL SELECT unnest(string_split(ids, ';')) FROM ref_records WHERE ids IS NOT NULL)
+                WHERE {key_id('key')} IN (SELECT k FROM ks)""", [keys]).fetchall()
             keys = sorted(set(keys) | {r[0] for r in rows})
         cats = store.derived("record_persons")
         cat_join = (f"LEFT JOIN read_parquet('{cats}') c ON c.path = r.path AND c.record = r.record"

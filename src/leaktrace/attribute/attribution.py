@@ -24,7 +24,7 @@ import json
 import duckdb
 
 from ..case.store import CaseStore
-from ..records.sources import match_sources, prepare_match_tables
+from ..records.sources import key_id, match_sources, prepare_match_tables
 from . import containment as cont
 from .canaries import canary_keys_sql
 from .lineage import find_lineage
@@ -70,7 +70,7 @@ def attribute_case(store: CaseStore, exact: bool = False, sketch_min_keys: int =
                  b AS (SELECT r.path, s.source, count(*) AS best
                        FROM record_source s JOIN rec r USING (rid) GROUP BY ALL),
                  h AS (SELECT r.path, ck.source, count(DISTINCT ck.canary) AS canaries
-                       FROM rec_keys k JOIN ({canary_keys_sql()}) ck USING (key) JOIN rec r USING (rid)
+                       FROM rec_keys k JOIN ({canary_keys_sql()}) ck ON {key_id('ck.key')} = k.k JOIN rec r USING (rid)
                        GROUP BY ALL)
             SELECT path, source, coalesce(m.matched, 0), coalesce(b.best, 0), coalesce(h.canaries, 0)
             FROM m FULL JOIN b USING (path, source) FULL JOIN h USING (path, source)""").fetchall()

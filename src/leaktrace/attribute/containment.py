@@ -23,6 +23,7 @@ import pyarrow.parquet as pq
 from datasketch import MinHash, MinHashLSHEnsemble
 
 from ..case.store import CaseStore
+from ..records.sources import key_id
 
 #: References with at least this many distinct keys are sketched instead of matched exactly.
 SKETCH_MIN_KEYS = 10_000_000
@@ -31,8 +32,13 @@ SEED = 7
 #: LSH Ensemble containment threshold for a reference to be a candidate of a document.
 LSH_THRESHOLD = 0.3
 CHUNK = 65_536
-#: A document key as a 32-bit hash (DuckDB's hash, low 32 bits): the sketches' input.
-KEY_HASH_SQL = "(hash(key) & 4294967295)::UINTEGER"
+#: Sketch input: a key as 32 bits of its key id (records.sources.key_id); named in the fingerprint.
+HASH_SCHEME = "md5-low32"
+
+
+def key_hash32(k: str) -> str:
+    """SQL: the 32-bit sketch hash of key id `k`."""
+    return f"({k} & 4294967295)::UINTEGER"
 
 
 def _identity(x):
@@ -64,7 +70,8 @@ class Sketch:
 
 
 def _fingerprint(store: CaseStore, source: str) -> str:
-    return ",".join(str(b) for b in sorted(store.batches_where("ref_manifest", "holder = ?", [source])))
+    batches = ",".join(str(b) for b in sorted(store.batches_where("ref_manifest", "holder = ?", [source])))
+    return f"{HASH_SCHEME}:{batches}"
 
 
 def ref_sketches(store: CaseStore, con: duckdb.DuckDBPyConnection, counts: dict[str, int]) -> list[Sketch]:
@@ -81,7 +88,7 @@ def ref_sketches(store: CaseStore, con: duckdb.DuckDBPyConnection, counts: dict[
         row = cached.get(source)
         if not (row and row["fingerprint"] == fp and row["num_perm"] == NUM_PERM and row["seed"] == SEED):
             hashes = con.execute(f"""
-                SELECT DISTINCT {KEY_HASH_SQL} AS h FROM (
+                SELECT DISTINCT {key_hash32(key_id('key'))} AS h FROM (
                   SELECT unnest(string_split(ids, ';')) AS key FROM ref_records
                   WHERE holder = ? AND ids IS NOT NULL)""", [source]).fetchnumpy()
             m = minhash(np.asarray(hashes["h"], dtype=np.uint32))
@@ -119,7 +126,7 @@ def sketch_containment(con: duckdb.DuckDBPyConnection, sketches: list[Sketch]) -
     lsh.index([(s.source, s.minhash, s.keys) for s in sketches])
     by_source = {s.source: s for s in sketches}
     docs = con.execute(f"""
-        SELECT path, list(DISTINCT {KEY_HASH_SQL}) AS hs
+        SELECT path, list(DISTINCT {key_hash32('k')}) AS hs
         FROM rec_keys JOIN rec USING (rid) GROUP BY path ORDER BY path""").fetchall()
     out = []
     for path, hs in docs:

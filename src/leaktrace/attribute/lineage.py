@@ -21,7 +21,7 @@ def find_lineage(con: duckdb.DuckDBPyConnection) -> list[dict]:
     """Links between documents of different holders, strongest first."""
     con.execute("""
         CREATE OR REPLACE TEMP TABLE doc_keys AS
-        SELECT DISTINCT r.path, r.holder, k.key FROM rec_keys k JOIN rec r USING (rid)""")
+        SELECT DISTINCT r.path, r.holder, k.k FROM rec_keys k JOIN rec r USING (rid)""")
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE doc_size AS
         SELECT path, any_value(holder) AS holder, count(*) AS n FROM doc_keys GROUP BY path
@@ -30,7 +30,7 @@ def find_lineage(con: duckdb.DuckDBPyConnection) -> list[dict]:
         WITH dk AS (SELECT d.* FROM doc_keys d SEMI JOIN doc_size USING (path)),
         shared AS (
           SELECT a.path AS pa, b.path AS pb, count(*) AS shared
-          FROM dk a JOIN dk b ON a.key = b.key AND a.holder <> b.holder AND a.path < b.path
+          FROM dk a JOIN dk b ON a.k = b.k AND a.holder <> b.holder AND a.path < b.path
           GROUP BY ALL),
         sha AS (
           SELECT a.path AS pa, b.path AS pb FROM manifest a JOIN manifest b

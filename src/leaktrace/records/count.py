@@ -24,9 +24,9 @@ from ..case.store import CaseStore
 from ..profiles import Profile
 from ..resolve.persons import resolve_persons
 
-LINK_MODES = ("exact", "probabilistic")
-from .sources import match_sources, prepare_match_tables
+from .sources import key_edges_sql, key_id, key_id_columns, match_sources, prepare_match_tables
 
+LINK_MODES = ("exact", "probabilistic")
 # A table with at least this many valid rows, none of which match a reference,
 # is a leaked dataset of unknown origin (smaller ones: ledgers, notes, logs).
 MIN_UNKNOWN_DATASET = 20
@@ -35,6 +35,8 @@ LEAKED_SHARE = 0.5
 # ... and when records fill at least this share of its rows or lines (a chat, a log, a
 # note with a few identifiers among many lines is not a dataset).
 DENSITY = 0.5
+# SQL: the role list of `rc.roles` (roles joined by commas).
+_ROLE_LIST = "CASE WHEN roles = '' THEN [] ELSE string_split(roles, ',') END"
 
 
 @dataclass
@@ -57,40 +59,54 @@ def prepare(con: duckdb.DuckDBPyConnection, profile: Profile, link: str = "exact
     if link not in LINK_MODES:
         raise ValueError(f"unknown link mode {link!r} (one of {', '.join(LINK_MODES)})")
     prepare_match_tables(con)
-    con.execute("""
-        CREATE OR REPLACE TEMP TABLE edge_keys AS
-        SELECT rid AS eid, key FROM rec_keys UNION ALL SELECT -fid AS eid, key FROM ref_keys""")
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE key_edges AS
+        {key_edges_sql('records')} UNION ALL {key_edges_sql('ref_records')}""")
     resolve_persons(con)
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE person_of AS
+        SELECT k, dense_rank() OVER (ORDER BY coalesce(p.person, k)) AS person
+        FROM (SELECT k FROM rec_keys UNION SELECT k FROM ref_keys) LEFT JOIN person_key p USING (k)""")
     match_sources(con)
     rule = profile.sql_case
     con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE rc AS
+        SELECT rid, did, holder, row, valid, array_to_string(list_sort(roles_present), ',') AS roles,
+               {key_id("string_split(ids, ';')[1]")} AS k
+        FROM rec""")
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE roles_category AS
+        SELECT roles, {rule(_ROLE_LIST)} AS category FROM (SELECT DISTINCT roles FROM rc)""")
+    con.execute(f"""
         CREATE OR REPLACE TEMP TABLE source_category AS
         SELECT source, {rule('roles')} AS category
-        FROM (SELECT source, list_distinct(flatten(list(roles_present))) AS roles FROM ref GROUP BY source)""")
+        FROM (SELECT source, list_distinct(flatten(list(DISTINCT roles_present))) AS roles FROM ref GROUP BY source)""")
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE dataset_stats AS
-        SELECT r.dataset,
-               count(*) FILTER (WHERE r.valid) AS n_valid,
-               count(s.rid) AS n_matched,
-               count(*) / (max(r.row) - min(r.row) + 1) >= {DENSITY} AS dense,
-               {rule('list_distinct(flatten(list(r.roles_present)))')} AS category
-        FROM rec r LEFT JOIN record_source s USING (rid) GROUP BY r.dataset""")
+        SELECT did, n_valid, coalesce(n_matched, 0) AS n_matched, dense, {rule('roles')} AS category
+        FROM (SELECT did, count(*) FILTER (WHERE valid) AS n_valid,
+                     count(*) / (max(row) - min(row) + 1) >= {DENSITY} AS dense
+              FROM rc GROUP BY did)
+        JOIN (SELECT did, list_distinct(flatten(list({_ROLE_LIST}))) AS roles
+              FROM (SELECT DISTINCT did, roles FROM rc) GROUP BY did) USING (did)
+        LEFT JOIN (SELECT did, count(*) AS n_matched FROM record_source JOIN rc USING (rid) GROUP BY did)
+          USING (did)""")
     con.execute(f"""
         ALTER TABLE dataset_stats ADD COLUMN unknown_leak BOOLEAN;
         UPDATE dataset_stats SET unknown_leak = dense AND n_matched = 0 AND n_valid >= {MIN_UNKNOWN_DATASET}""")
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE counted AS
-        SELECT r.rid, r.holder, r.dataset, r.valid, p.person, s.source,
-               coalesce({rule('r.roles_present')}, sc.category, d.category, '{profile.default}') AS category,
+        SELECT r.rid, r.holder, r.did, r.valid, p.person,
+               s.source, coalesce(rcat.category, sc.category, d.category, '{profile.default}') AS category,
                r.valid AND (s.source IS NOT NULL OR d.unknown_leak) AS counted,
                NOT r.valid AND d.dense AND (d.n_matched >= {LEAKED_SHARE} * d.n_valid AND d.n_matched > 0
                                             OR d.unknown_leak) AS invalid
-        FROM rec r
-        JOIN dataset_stats d USING (dataset)
+        FROM rc r
+        JOIN dataset_stats d USING (did)
+        JOIN roles_category rcat USING (roles)
         LEFT JOIN record_source s USING (rid)
         LEFT JOIN source_category sc USING (source)
-        LEFT JOIN (SELECT rk.rid, min(po.person) AS person
-                   FROM rec_keys rk JOIN person_of po USING (key) GROUP BY rk.rid) p USING (rid)""")
+        LEFT JOIN person_of p USING (k)""")
     if link == "exact":
         return None
     from ..resolve.linkage import DEFAULT_THRESHOLD, apply_links, link_persons
@@ -106,7 +122,7 @@ def save_derived(store: CaseStore, con: duckdb.DuckDBPyConnection, linked: bool 
         store.write_derived(con, "possible_links", "SELECT * FROM possible_links")
     elif (stale := store.derived("possible_links")) is not None:
         stale.unlink()  # links of an earlier probabilistic run no longer describe this count
-    store.write_derived(con, "person_of", "SELECT key, person FROM person_of")
+    store.write_derived(con, "person_of", f"SELECT {key_id_columns('k')}, person FROM person_of")
     store.write_derived(con, "record_persons", """
         SELECT r.path, r.record, c.holder, c.person, c.category, c.source, c.counted, c.invalid
         FROM counted c JOIN rec r USING (rid)""")

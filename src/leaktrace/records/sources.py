@@ -4,6 +4,10 @@ A record is matched to the reference rows that share one of its subject's
 identifiers; among the sources found, the best shares the most identifiers with
 the record, then the most other values (names, places, times, amounts), then
 matches most of the record's dataset. SQL over the case's tables.
+
+Identifier keys (`type:value`) are carried as 128-bit ids (`key_id`) and records as
+integer `rid`s (file number and record ordinal), so joins at hundreds of millions of
+rows compare numbers, not strings; no global sort of the records is needed.
 """
 
 from __future__ import annotations
@@ -13,60 +17,125 @@ import duckdb
 # Tokens compared between a record and a reference row: runs of Latin letters/digits
 # (with . : - _ @ inside) and runs of Han characters.
 TOKEN_RE = r"[0-9A-Za-z_.@:\-]{2,}|\p{Han}{2,}"
+# rid = file number << RID_SHIFT | record ordinal (records per document < 2**36).
+RID_SHIFT = 36
+
+
+def key_id(expr: str) -> str:
+    """SQL for the id of an identifier key (MD5 as a 128-bit number: no collision in practice)."""
+    return f"md5_number({expr})"
+
+
+def key_id_columns(k: str) -> str:
+    """SQL: a key id split into two UBIGINT columns `k_hi, k_lo` (Parquet has no 128-bit integer)."""
+    return f"({k} >> 64)::UBIGINT AS k_hi, ({k} & 18446744073709551615)::UBIGINT AS k_lo"
+
+
+def key_id_from_columns(hi: str = "k_hi", lo: str = "k_lo") -> str:
+    """SQL: the key id back from the columns of `key_id_columns`."""
+    return f"(({hi}::UHUGEINT << 64) | {lo}::UHUGEINT)"
+
+
+def _key_ids(ids: str) -> str:
+    """SQL: the sorted distinct key ids of an `ids` column (`type:value;…`)."""
+    return f"list_sort(list_distinct(list_transform(string_split({ids}, ';'), lambda x: {key_id('x')})))"
 
 
 def prepare_match_tables(con: duckdb.DuckDBPyConnection, ref_where: str | None = None) -> None:
-    """Create the inputs of `match_sources` from the case's views: `rec` (evidence records,
-    `rid`), `rec_keys(rid, key)`, `ref` (reference rows, `fid`, `source`), `ref_keys(fid, source, key)`.
-    `ref_where` limits the reference rows (an SQL condition on `ref_records`)."""
+    """Create the inputs of `match_sources` from the case's views:
+    `rec` (a view of evidence records with `rid`), `rec_keys(rid, did, k)`,
+    `ref(fid, source, name, fields, ids, text, roles_present, …)` (a view of reference rows) and
+    `ref_keys(fid, source, k)`. `ref_where` limits the reference rows (an SQL condition
+    on `ref_records`)."""
     where = f" WHERE {ref_where}" if ref_where else ""
     con.execute("""
-        CREATE OR REPLACE TEMP TABLE rec AS
-        SELECT row_number() OVER (ORDER BY path, record) AS rid, holder, path, dataset, record, row, ids, valid, text,
-               coalesce(json_keys(fields), []) AS roles_present
-        FROM records""")
+        CREATE OR REPLACE TEMP TABLE rec_files AS
+        SELECT path, row_number() OVER (ORDER BY path) AS pid FROM (SELECT DISTINCT path FROM records)""")
     con.execute("""
-        CREATE OR REPLACE TEMP TABLE rec_keys AS
-        SELECT rid, unnest(string_split(ids, ';')) AS key FROM rec WHERE ids IS NOT NULL""")
+        CREATE OR REPLACE TEMP TABLE rec_datasets AS
+        SELECT dataset, row_number() OVER (ORDER BY dataset)::INTEGER AS did
+        FROM (SELECT DISTINCT dataset FROM records)""")
     con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE ref AS
-        SELECT row_number() OVER (ORDER BY holder, path, record) AS fid, holder AS source, ids, text,
-               coalesce(json_keys(fields), []) AS roles_present
-        FROM ref_records{where}""")
-    con.execute("""
+        CREATE OR REPLACE TEMP VIEW rec AS
+        SELECT (f.pid << {RID_SHIFT}) + r.record AS rid, d.did, r.holder, r.path, r.dataset, r.record, r.row,
+               r.name, r.fields, r.ids, r.valid, r.text, coalesce(json_keys(r.fields), []) AS roles_present
+        FROM records r JOIN rec_files f USING (path) JOIN rec_datasets d USING (dataset)""")
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE rec_keys AS
+        SELECT rid, did, unnest({_key_ids('ids')}) AS k FROM rec WHERE ids IS NOT NULL""")
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE ref_files AS
+        SELECT path, row_number() OVER (ORDER BY path) AS pid
+        FROM (SELECT DISTINCT path FROM ref_records{where})""")
+    con.execute(f"""
+        CREATE OR REPLACE TEMP VIEW ref AS
+        SELECT (f.pid << {RID_SHIFT}) + r.record AS fid, r.holder AS source, r.path, r.record, r.name,
+               r.fields, r.ids, r.text,
+               coalesce(json_keys(r.fields), []) AS roles_present
+        FROM (SELECT * FROM ref_records{where}) r JOIN ref_files f USING (path)""")
+    con.execute(f"""
         CREATE OR REPLACE TEMP TABLE ref_keys AS
-        SELECT fid, source, unnest(string_split(ids, ';')) AS key FROM ref WHERE ids IS NOT NULL""")
+        SELECT fid, source, unnest({_key_ids('ids')}) AS k FROM ref WHERE ids IS NOT NULL""")
+
+
+def key_edges_sql(table: str) -> str:
+    """SQL of `(a, b)`: pairs of identifier key ids on one row of `table` (which has `ids`), a < b."""
+    return f"""
+        SELECT ks[1] AS a, unnest(ks[2:]) AS b
+        FROM (SELECT {_key_ids('ids')} AS ks FROM {table} WHERE contains(ids, ';'))"""
 
 
 def match_sources(con: duckdb.DuckDBPyConnection) -> None:
-    """From `rec`, `rec_keys`, `ref`, `ref_keys` create `record_source(rid, source, shared)`
-    and `dataset_source(dataset, source, matched)`."""
+    """From `rec`, `rec_keys`, `ref`, `ref_keys` create `cand(rid, did, source, shared)` (one
+    row per record and candidate source: the most identifiers one of its rows shares with
+    the record), `dataset_source(did, source, matched)` and `record_source(rid, source, shared)`."""
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE cand_rows AS
+        SELECT rk.rid, any_value(rk.did) AS did, fk.fid, any_value(fk.source) AS source, count(*) AS shared
+        FROM rec_keys rk JOIN ref_keys fk USING (k) GROUP BY rk.rid, fk.fid""")
     con.execute("""
         CREATE OR REPLACE TEMP TABLE cand AS
-        SELECT rk.rid, fk.fid, fk.source, count(*) AS shared
-        FROM rec_keys rk JOIN ref_keys fk USING (key) GROUP BY ALL""")
+        SELECT rid, any_value(did) AS did, source, max(shared) AS shared FROM cand_rows GROUP BY rid, source""")
     con.execute("""
         CREATE OR REPLACE TEMP TABLE dataset_source AS
-        SELECT r.dataset, c.source, count(DISTINCT c.rid) AS matched
-        FROM cand c JOIN rec r USING (rid) GROUP BY ALL""")
-    # Value overlap only where a record has candidates from more than one source.
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE cand_scored AS
-        WITH amb AS (SELECT rid FROM cand GROUP BY rid HAVING count(DISTINCT source) > 1)
-        SELECT c.rid, c.source, c.shared,
-               CASE WHEN c.rid IN (SELECT rid FROM amb) THEN
-                 len(list_intersect(
-                   list_distinct(regexp_extract_all(coalesce(r.text, ''), '{TOKEN_RE}')),
-                   list_distinct(regexp_extract_all(coalesce(f.text, ''), '{TOKEN_RE}'))))
-               ELSE 0 END AS overlap
-        FROM cand c JOIN rec r USING (rid) JOIN ref f USING (fid)""")
+        SELECT did, source, count(*) AS matched FROM cand GROUP BY ALL""")
+    _tie_overlap(con)
+    # The ranking (shared, overlap, dataset matches, earlier name) packed into one 128-bit number.
     con.execute("""
         CREATE OR REPLACE TEMP TABLE record_source AS
-        SELECT rid, source, shared FROM (
-          SELECT s.rid, s.source, max(s.shared) AS shared, max(s.overlap) AS overlap, any_value(d.matched) AS dm,
-                 row_number() OVER (PARTITION BY s.rid ORDER BY max(s.shared) DESC, max(s.overlap) DESC,
-                                    any_value(d.matched) DESC, s.source) AS rank
-          FROM cand_scored s JOIN rec r USING (rid)
-          JOIN dataset_source d ON d.dataset = r.dataset AND d.source = s.source
-          GROUP BY s.rid, s.source)
-        WHERE rank = 1""")
+        SELECT rid, arg_max(source, ((shared::UHUGEINT << 96) | (coalesce(t.overlap, 0)::UHUGEINT << 64)
+                                     | (d.matched::UHUGEINT << 24) | s.earlier::UHUGEINT)) AS source,
+               max(shared) AS shared
+        FROM cand c
+        JOIN dataset_source d USING (did, source)
+        JOIN (SELECT source, row_number() OVER (ORDER BY source DESC) AS earlier
+              FROM (SELECT DISTINCT source FROM dataset_source)) s USING (source)
+        LEFT JOIN tie_overlap t USING (rid, source)
+        GROUP BY rid""")
+
+
+def _tie_overlap(con: duckdb.DuckDBPyConnection) -> None:
+    """`tie_overlap(rid, source, overlap)`: where several sources tie on the most shared
+    identifiers, the most tokens of the record's text any row of each shares with it."""
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE ties AS
+        SELECT c.rid, c.source FROM cand c
+        JOIN (SELECT rid, max(shared) AS top FROM cand GROUP BY rid HAVING count(*) > 1) m
+          ON m.rid = c.rid AND c.shared = m.top
+        QUALIFY count(*) OVER (PARTITION BY c.rid) > 1""")
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE tie_rec_tokens AS
+        SELECT rid, list_distinct(regexp_extract_all(coalesce(text, ''), '{TOKEN_RE}')) AS toks
+        FROM rec SEMI JOIN (SELECT DISTINCT rid FROM ties) USING (rid)""")
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE tie_rows AS
+        SELECT c.rid, c.fid, c.source FROM cand_rows c SEMI JOIN ties USING (rid, source)""")
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE tie_ref_tokens AS
+        SELECT fid, list_distinct(regexp_extract_all(coalesce(text, ''), '{TOKEN_RE}')) AS toks
+        FROM ref SEMI JOIN (SELECT DISTINCT fid FROM tie_rows) USING (fid)""")
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE tie_overlap AS
+        SELECT t.rid, t.source, max(len(list_intersect(r.toks, f.toks))) AS overlap
+        FROM tie_rows t JOIN tie_rec_tokens r USING (rid) JOIN tie_ref_tokens f USING (fid)
+        GROUP BY ALL""")

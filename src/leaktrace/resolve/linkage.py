@@ -18,7 +18,7 @@ sane); otherwise, and for any comparison whose estimates are not, fixed priors a
 Pairs at or above the threshold are clustered (connected components) into merged persons.
 
 Input (temporary tables on the connection, from `records.count.prepare`): `rec`,
-`counted(rid, person, counted, …)`, `person_of(key, person)`, the `records` and
+`counted(rid, person, counted, …)`, `person_of(k, person)`, `ref`, `ref_keys`, the `records` and
 `ref_records` views. Output: `possible_links(person_a, person_b, match_probability,
 match_weight, agreeing, …)` and `linked_person(person, linked)` (every counted person).
 The counts only use them with `count --link probabilistic`.
@@ -86,20 +86,14 @@ def build_features(con: duckdb.DuckDBPyConnection, only_counted: bool = True) ->
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE link_rows AS
         SELECT DISTINCT c.person, r.name, r.fields, r.ids, r.text
-        FROM counted c JOIN rec x USING (rid)
-        JOIN records r ON r.path = x.path AND r.record = x.record
+        FROM counted c JOIN rec r USING (rid)
         {where} AND c.person IS NOT NULL""")
     con.execute("""
         CREATE OR REPLACE TEMP TABLE link_persons AS SELECT DISTINCT person FROM link_rows""")
     con.execute("""
         INSERT INTO link_rows
         SELECT DISTINCT po.person, f.name, f.fields, f.ids, f.text
-        FROM (SELECT fid, unnest(string_split(ids, ';')) AS key FROM
-                (SELECT row_number() OVER (ORDER BY holder, path, record) AS fid, ids FROM ref_records)
-              WHERE ids IS NOT NULL) k
-        JOIN person_of po USING (key) JOIN link_persons USING (person)
-        JOIN (SELECT row_number() OVER (ORDER BY holder, path, record) AS fid, name, fields, ids, text
-              FROM ref_records) f USING (fid)""")
+        FROM ref_keys k JOIN person_of po USING (k) JOIN link_persons USING (person) JOIN ref f USING (fid)""")
     prov_map = ", ".join(f"'{k}': '{v}'" for k, v in PROVINCES.items())
     prov_names = "|".join(PROVINCES.values())
     con.execute(f"""
@@ -297,7 +291,7 @@ def link_persons(con: duckdb.DuckDBPyConnection, threshold: float = DEFAULT_THRE
 
 def _empty_outputs(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("""
-        CREATE OR REPLACE TEMP TABLE possible_links (person_a BIGINT, person_b BIGINT, match_probability DOUBLE,
+        CREATE OR REPLACE TEMP TABLE possible_links (person_a UHUGEINT, person_b UHUGEINT, match_probability DOUBLE,
             match_weight DOUBLE, agreeing VARCHAR[], name_a VARCHAR, name_b VARCHAR,
             birth_date_a VARCHAR, birth_date_b VARCHAR)""")
     con.execute("CREATE OR REPLACE TEMP TABLE linked_person AS SELECT person, person AS linked FROM link_input")
