@@ -4,7 +4,8 @@
 
 Builds a case store directly in the store's Parquet format (records of 7 holders over
 ~40 datasets, persons drawn with repeats, each record carrying a resident ID and/or a
-mobile; 9 reference sources whose rows pair IDs with mobiles), vectorised with NumPy and
+mobile, a name and a row text; 9 reference sources whose rows pair IDs with mobiles, each
+person in three of them, so every record's source is decided on its text), vectorised with NumPy and
 Arrow in chunks, so generation itself stays in bounded memory. Then runs
 `leaktrace count --json` in a child process and prints wall time, CPU time and peak RSS.
 """
@@ -33,6 +34,10 @@ SOURCES = {  # source -> field roles (JSON) that give its category under cn-pi-2
     "carowner": {"plate": "浙A12345"},
 }
 CHUNK = 2_000_000
+SURNAMES = list("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗")
+GIVEN = ["伟", "芳", "娜", "秀英", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛"]
+CITIES = ["杭州市西湖区", "宁波市鄞州区", "温州市鹿城区", "嘉兴市南湖区", "湖州市吴兴区", "绍兴市越城区",
+          "金华市婺城区", "衢州市柯城区", "舟山市定海区", "台州市椒江区", "丽水市莲都区"]
 
 
 def _keys(kind: str, person: np.ndarray) -> pa.Array:
@@ -48,10 +53,25 @@ def _ids(person: np.ndarray, has_id: np.ndarray, has_mobile: np.ndarray) -> pa.A
     return pc.binary_join_element_wise(ident, mob, ";", null_handling="skip")
 
 
-def _records(n: int, start: int, persons: int, rng: np.random.Generator, source_names: list[str]) -> pa.Table:
-    person = rng.integers(0, persons, n)
-    has_id = rng.random(n) < 0.7
-    has_mobile = ~has_id | (rng.random(n) < 0.4)
+def _text(person: np.ndarray, ids: pa.Array) -> tuple[pa.Array, pa.Array]:
+    """(name, row text): a name and a place drawn from the person, then the row's identifiers."""
+    name = pc.binary_join_element_wise(pa.array(np.array(SURNAMES)[person % len(SURNAMES)]),
+                                       pa.array(np.array(GIVEN)[(person // 20) % len(GIVEN)]), "")
+    city = pa.array(np.array(CITIES)[(person // 7) % len(CITIES)])
+    values = pc.replace_substring(pc.replace_substring_regex(ids, "[a-z_]+:", ""), ";", ",")
+    return name, pc.binary_join_element_wise(name, values, city, ",")
+
+
+def _records(n: int, start: int, persons: int, rng: np.random.Generator, source_names: list[str],
+             person: np.ndarray | None = None) -> pa.Table:
+    if person is None:
+        person = rng.integers(0, persons, n)
+        has_id = rng.random(n) < 0.7
+        has_mobile = ~has_id | (rng.random(n) < 0.4)
+    else:
+        has_id = has_mobile = np.ones(n, bool)
+    ids = _ids(person, has_id, has_mobile)
+    name, text = _text(person, ids)
     src = rng.integers(0, len(source_names), n)
     dataset = rng.integers(0, 40, n)
     holder = np.array(HOLDERS)[dataset % len(HOLDERS)]
@@ -62,10 +82,10 @@ def _records(n: int, start: int, persons: int, rng: np.random.Generator, source_
         "path": path, "holder": pa.array(holder), "record": pa.array(np.arange(start, start + n) + 1),
         "row": pa.array(np.arange(start, start + n) + 2), "locator": pa.nulls(n, pa.string()),
         "kind": pa.array(np.full(n, "row")),
-        "dataset": path, "roles": pa.nulls(n, pa.string()), "ids": _ids(person, has_id, has_mobile),
-        "other_ids": pa.nulls(n, pa.string()), "name": pa.nulls(n, pa.string()),
+        "dataset": path, "roles": pa.nulls(n, pa.string()), "ids": ids,
+        "other_ids": pa.nulls(n, pa.string()), "name": name,
         "fields": fields.take(pa.array(src)), "valid": pa.array(np.ones(n, dtype=bool)),
-        "text": pa.nulls(n, pa.string()),
+        "text": text,
     }).select(RECORDS.schema.names).cast(RECORDS.schema)
 
 
@@ -90,9 +110,7 @@ def build_case(case: Path, records: int, seed: int = 1) -> None:
         for start in range(0, persons // 3, CHUNK):
             n = min(CHUNK, persons // 3 - start)
             person = (np.arange(start, start + n) * 3 + k) % persons
-            t = _records(n, start, persons, rng, [src])
-            t = t.set_column(t.schema.get_field_index("ids"), "ids",
-                             _ids(person, np.ones(n, bool), np.ones(n, bool)))
+            t = _records(n, start, persons, rng, [src], person)
             t = t.set_column(t.schema.get_field_index("holder"), "holder", pa.array([src] * n))
             pq.write_table(t, parts / f"b{batch:06d}.ref_records.0.parquet")
             manifest = MANIFEST.to_arrow([{"path": f"{src}/{src}.csv", "holder": src, "depth": 0,

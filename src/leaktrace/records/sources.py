@@ -114,6 +114,11 @@ def match_sources(con: duckdb.DuckDBPyConnection) -> None:
         GROUP BY rid""")
 
 
+def _token_hashes(text: str) -> str:
+    """SQL: the distinct tokens of a text column as 64-bit hashes (compared, never shown)."""
+    return f"list_distinct(list_transform(regexp_extract_all(coalesce({text}, ''), '{TOKEN_RE}'), lambda t: hash(t)))"
+
+
 def _tie_overlap(con: duckdb.DuckDBPyConnection) -> None:
     """`tie_overlap(rid, source, overlap)`: where several sources tie on the most shared
     identifiers, the most tokens of the record's text any row of each shares with it."""
@@ -125,14 +130,14 @@ def _tie_overlap(con: duckdb.DuckDBPyConnection) -> None:
         QUALIFY count(*) OVER (PARTITION BY c.rid) > 1""")
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE tie_rec_tokens AS
-        SELECT rid, list_distinct(regexp_extract_all(coalesce(text, ''), '{TOKEN_RE}')) AS toks
+        SELECT rid, {_token_hashes('text')} AS toks
         FROM rec SEMI JOIN (SELECT DISTINCT rid FROM ties) USING (rid)""")
     con.execute("""
         CREATE OR REPLACE TEMP TABLE tie_rows AS
         SELECT c.rid, c.fid, c.source FROM cand_rows c SEMI JOIN ties USING (rid, source)""")
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE tie_ref_tokens AS
-        SELECT fid, list_distinct(regexp_extract_all(coalesce(text, ''), '{TOKEN_RE}')) AS toks
+        SELECT fid, {_token_hashes('text')} AS toks
         FROM ref SEMI JOIN (SELECT DISTINCT fid FROM tie_rows) USING (fid)""")
     con.execute("""
         CREATE OR REPLACE TEMP TABLE tie_overlap AS
