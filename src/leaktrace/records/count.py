@@ -23,6 +23,7 @@ import duckdb
 from ..case.store import CaseStore
 from ..profiles import Profile
 from ..resolve.persons import resolve_persons
+from ..resolve.shared_keys import split_edges_sql, split_shared_keys
 
 from .sources import key_edges_sql, key_id, key_id_columns, match_sources, prepare_match_tables
 
@@ -59,14 +60,7 @@ def prepare(con: duckdb.DuckDBPyConnection, profile: Profile, link: str = "exact
     if link not in LINK_MODES:
         raise ValueError(f"unknown link mode {link!r} (one of {', '.join(LINK_MODES)})")
     prepare_match_tables(con)
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE key_edges AS
-        {key_edges_sql('records')} UNION ALL {key_edges_sql('ref_records')}""")
-    resolve_persons(con)
-    con.execute("""
-        CREATE OR REPLACE TEMP TABLE person_of AS
-        SELECT k, dense_rank() OVER (ORDER BY coalesce(p.person, k)) AS person
-        FROM (SELECT k FROM rec_keys UNION SELECT k FROM ref_keys) LEFT JOIN person_key p USING (k)""")
+    _resolve(con)
     match_sources(con)
     rule = profile.sql_case
     con.execute(f"""
@@ -106,7 +100,8 @@ def prepare(con: duckdb.DuckDBPyConnection, profile: Profile, link: str = "exact
         JOIN roles_category rcat USING (roles)
         LEFT JOIN record_source s USING (rid)
         LEFT JOIN source_category sc USING (source)
-        LEFT JOIN person_of p USING (k)""")
+        LEFT JOIN split_rec sr USING (rid, k)
+        LEFT JOIN person_of p ON p.k = coalesce(sr.node, r.k)""")
     if link == "exact":
         return None
     from ..resolve.linkage import DEFAULT_THRESHOLD, apply_links, link_persons
@@ -116,13 +111,33 @@ def prepare(con: duckdb.DuckDBPyConnection, profile: Profile, link: str = "exact
     return result
 
 
+def _resolve(con: duckdb.DuckDBPyConnection) -> None:
+    """`person_of(k, person)`: every key id (and split-key node) with its person, numbered 1, 2, …"""
+    split_shared_keys(con)
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE key_edges AS
+        {key_edges_sql('rec', 'rid', 'split_rec')} UNION ALL {key_edges_sql('ref', 'fid', 'split_ref')}
+        UNION ALL {split_edges_sql()}""")
+    resolve_persons(con)
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE person_of AS
+        SELECT k, dense_rank() OVER (ORDER BY coalesce(p.person, k)) AS person
+        FROM (SELECT k FROM rec_keys UNION SELECT k FROM ref_keys
+              UNION SELECT node FROM split_rec UNION SELECT node FROM split_ref)
+        LEFT JOIN person_key p USING (k)""")
+
+
 def save_derived(store: CaseStore, con: duckdb.DuckDBPyConnection, linked: bool = False) -> None:
     """Keep the resolution and categories of the last count in the case (for lookup and report)."""
     if linked:
         store.write_derived(con, "possible_links", "SELECT * FROM possible_links")
     elif (stale := store.derived("possible_links")) is not None:
         stale.unlink()  # links of an earlier probabilistic run no longer describe this count
-    store.write_derived(con, "person_of", f"SELECT {key_id_columns('k')}, person FROM person_of")
+    store.write_derived(con, "person_of", f"""
+        SELECT {key_id_columns('k')}, person FROM (
+          SELECT k, person FROM person_of
+          UNION SELECT s.k, p.person FROM (SELECT k, node FROM split_rec UNION SELECT k, node FROM split_ref) s
+                JOIN person_of p ON p.k = s.node)""")
     store.write_derived(con, "record_persons", """
         SELECT r.path, r.record, c.holder, c.person, c.category, c.source, c.counted, c.invalid
         FROM counted c JOIN rec r USING (rid)""")

@@ -58,7 +58,7 @@ def prepare_match_tables(con: duckdb.DuckDBPyConnection, ref_where: str | None =
     con.execute(f"""
         CREATE OR REPLACE TEMP VIEW rec AS
         SELECT (f.pid << {RID_SHIFT}) + r.record AS rid, d.did, r.holder, r.path, r.dataset, r.record, r.row,
-               r.name, r.fields, r.ids, r.valid, r.text, coalesce(json_keys(r.fields), []) AS roles_present
+               r.kind, r.name, r.fields, r.ids, r.valid, r.text, coalesce(json_keys(r.fields), []) AS roles_present
         FROM records r JOIN rec_files f USING (path) JOIN rec_datasets d USING (dataset)""")
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE rec_keys AS
@@ -69,7 +69,7 @@ def prepare_match_tables(con: duckdb.DuckDBPyConnection, ref_where: str | None =
         FROM (SELECT DISTINCT path FROM ref_records{where})""")
     con.execute(f"""
         CREATE OR REPLACE TEMP VIEW ref AS
-        SELECT (f.pid << {RID_SHIFT}) + r.record AS fid, r.holder AS source, r.path, r.record, r.name,
+        SELECT (f.pid << {RID_SHIFT}) + r.record AS fid, r.holder AS source, r.path, r.record, r.kind, r.name,
                r.fields, r.ids, r.text,
                coalesce(json_keys(r.fields), []) AS roles_present
         FROM (SELECT * FROM ref_records{where}) r JOIN ref_files f USING (path)""")
@@ -78,11 +78,12 @@ def prepare_match_tables(con: duckdb.DuckDBPyConnection, ref_where: str | None =
         SELECT fid, source, unnest({_key_ids('ids')}) AS k FROM ref WHERE ids IS NOT NULL""")
 
 
-def key_edges_sql(table: str) -> str:
-    """SQL of `(a, b)`: pairs of identifier key ids on one row of `table` (which has `ids`), a < b."""
+def key_edges_sql(view: str, eid: str, skip: str) -> str:
+    """SQL of `(a, b)`: pairs of identifier key ids on one row of `view` (`rec` or `ref`, with
+    `ids` and the row id column `eid`), a < b; rows whose `eid` is in table `skip` left out."""
     return f"""
         SELECT ks[1] AS a, unnest(ks[2:]) AS b
-        FROM (SELECT {_key_ids('ids')} AS ks FROM {table} WHERE contains(ids, ';'))"""
+        FROM (SELECT {_key_ids('ids')} AS ks FROM {view} ANTI JOIN {skip} USING ({eid}) WHERE contains(ids, ';'))"""
 
 
 def match_sources(con: duckdb.DuckDBPyConnection) -> None:

@@ -11,11 +11,9 @@ Each round hooks every key with a smaller neighbour onto its smallest neighbour,
 the hooks by pointer jumping, and contracts the graph to the surviving roots; a chain of
 n keys resolves in about log n rounds rather than n.
 
-Not yet: "a mobile, card or e-mail together with a compatible name". Splitting such a key
-where the rows carrying it have clearly different names needs the names here and a
-per-record output (a split key maps to several persons); line-level names are heuristics
-(`主叫` on call-log lines) and must be left out. Probabilistic linkage (`linkage.py`) runs
-after this step.
+Before this step `shared_keys.py` splits a mobile, card or e-mail carried by rows of
+incompatible names, so such a key joins only rows of one name. Probabilistic linkage
+(`linkage.py`) runs after this step.
 """
 
 from __future__ import annotations
