@@ -30,7 +30,7 @@ def case(tmp_path_factory) -> CaseStore:
     laptop.mkdir(parents=True)
     phone.mkdir(parents=True)
     filler = [f"客户{chr(0x4e00 + i)}{chr(0x4e50 + i)},{_id(i)},{13800000000 + 7919 * i}," for i in range(25)]
-    rows = ["姓名,身份证号,手机,卡号", *filler,
+    rows = ["姓名,身份证号,手机,卡号", *filler, filler[0],  # one row copied
             f"张伟,{_id(90)},{FAMILY_PHONE},",      # a family phone: two people, two names
             f"李娜,{_id(91)},{FAMILY_PHONE},",
             f"王芳,{_id(92)},{WANG_PHONE},",        # the same person, once with a masked name
@@ -47,7 +47,10 @@ def test_family_phone_does_not_merge_two_people(case):
     counts = count_case(case, load("cn-pi-2017"))
     # 25 filler persons + 张伟 + 李娜 + 王芳 (whose masked-name row carries her card)
     assert counts.persons == 28
-    assert counts.holders["li"]["records"]["other"] == 28
+    li = counts.holders["li"]
+    assert li["records"]["other"] == 28
+    # seized 30 rows: the copied row and 王芳's second row are duplicates; one is an exact copy
+    assert (li["seized_rows"], li["duplicate_rows"], li["exact_duplicate_rows"]) == (30, 2, 1)
 
 
 def test_lookup_of_a_split_key_finds_both_people(case):

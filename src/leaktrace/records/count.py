@@ -11,7 +11,8 @@ Every step is SQL over the case's Parquet tables:
    identifiers are invalid count as `invalid` in leaked datasets;
 5. per holder and category, distinct persons (one record per person per category
    per holder); persons per holder and overall; and beside them the seized,
-   invalid and duplicate row counts.
+   invalid and duplicate row counts (duplicates: rows of a person and category already
+   counted; of them, exact copies: rows whose text repeats another counted row).
 """
 
 from __future__ import annotations
@@ -66,7 +67,7 @@ def prepare(con: duckdb.DuckDBPyConnection, profile: Profile, link: str = "exact
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE rc AS
         SELECT rid, did, holder, row, valid, array_to_string(list_sort(roles_present), ',') AS roles,
-               {key_id("string_split(ids, ';')[1]")} AS k
+               {key_id("string_split(ids, ';')[1]")} AS k, hash(text) AS th
         FROM rec""")
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE roles_category AS
@@ -90,7 +91,7 @@ def prepare(con: duckdb.DuckDBPyConnection, profile: Profile, link: str = "exact
         UPDATE dataset_stats SET unknown_leak = dense AND n_matched = 0 AND n_valid >= {MIN_UNKNOWN_DATASET}""")
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE counted AS
-        SELECT r.rid, r.holder, r.did, r.valid, p.person,
+        SELECT r.rid, r.holder, r.did, r.valid, r.th, p.person,
                s.source, coalesce(rcat.category, sc.category, d.category, '{profile.default}') AS category,
                r.valid AND (s.source IS NOT NULL OR d.unknown_leak) AS counted,
                NOT r.valid AND d.dense AND (d.n_matched >= {LEAKED_SHARE} * d.n_valid AND d.n_matched > 0
@@ -160,17 +161,19 @@ def count_case(store: CaseStore, profile: Profile, link: str = "exact",
                    count(*) FILTER (WHERE invalid),
                    count(*) FILTER (WHERE counted OR invalid),
                    count(*) FILTER (WHERE counted)
-                     - count(DISTINCT (person, category)) FILTER (WHERE counted)
+                     - count(DISTINCT (person, category)) FILTER (WHERE counted),
+                   count(*) FILTER (WHERE counted) - count(DISTINCT th) FILTER (WHERE counted)
             FROM counted GROUP BY holder ORDER BY holder""").fetchall()
         total = con.execute("SELECT count(DISTINCT person) FROM counted WHERE counted").fetchone()[0]
         holders_all = [h for (h,) in con.execute("SELECT DISTINCT holder FROM manifest ORDER BY 1").fetchall()]
     holders: dict[str, dict] = {}
     for h in holders_all:
         holders[h] = {"records": {c: 0 for c in profile.categories}, "persons": 0, "invalid": 0,
-                      "seized_rows": 0, "duplicate_rows": 0}
-    for h, persons, invalid, seized, dups in per_holder:
+                      "seized_rows": 0, "duplicate_rows": 0, "exact_duplicate_rows": 0}
+    for h, persons, invalid, seized, dups, exact in per_holder:
         holders.setdefault(h, {"records": {c: 0 for c in profile.categories}})
-        holders[h].update(persons=persons, invalid=invalid, seized_rows=seized, duplicate_rows=dups)
+        holders[h].update(persons=persons, invalid=invalid, seized_rows=seized, duplicate_rows=dups,
+                          exact_duplicate_rows=exact)
     for h, cat, n in rows:
         holders[h]["records"][cat] = n
     linkage = linked.to_json() if linked is not None else {"mode": "exact"}

@@ -25,7 +25,7 @@ def print_counts(counts: Counts, profile: Profile, console: Console) -> None:
         t.add_row(cat, str(spec.get("threshold", "")) if levels else "", *cells)
     t.add_section()
     for label, key in (("persons", "persons"), ("seized rows", "seized_rows"), ("invalid rows", "invalid"),
-                       ("duplicate rows", "duplicate_rows")):
+                       ("duplicate rows", "duplicate_rows"), ("  exact copies", "exact_duplicate_rows")):
         t.add_row(label, "", *[str(counts.holders[h].get(key, 0)) for h in holders])
     if levels:
         t.add_row("level met", "", *[_level(counts.holders[h].get("assessment", {})) for h in holders])

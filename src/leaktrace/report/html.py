@@ -105,7 +105,8 @@ def _counts(p: _Page) -> str:
         valid = c.get("seized_rows", 0) - c.get("invalid", 0)
         flow = (f'<p class="flow">{p.L("seized_rows")} <b>{c.get("seized_rows", 0):,}</b> → − {p.L("invalid")} '
                 f'<b>{c.get("invalid", 0):,}</b> = <b>{valid:,}</b> → − {p.L("duplicate_rows")} '
-                f'<b>{c.get("duplicate_rows", 0):,}</b> → {p.L("counted_records")} <b>{counted:,}</b>; '
+                f'<b>{c.get("duplicate_rows", 0):,}</b> ({p.L("exact_duplicate_rows")} '
+                f'<b>{c.get("exact_duplicate_rows", 0):,}</b>) → {p.L("counted_records")} <b>{counted:,}</b>; '
                 f'{p.L("persons")} <b>{c.get("persons", 0):,}</b></p>')
         verdict = ""
         if levels:
@@ -131,7 +132,7 @@ def _overview(p: _Page, holders: list[str], levels: bool) -> str:
             cells.append(f'<td{style} data-holder="{_e(h)}" data-key="{cat}">'
                          f"{d.counts.holders[h]['records'].get(cat, 0):,}</td>")
         rows.append(f"<tr><td>{p.cat(cat)}</td>{''.join(cells)}</tr>")
-    for key in ("persons", "seized_rows", "invalid", "duplicate_rows"):
+    for key in ("persons", "seized_rows", "invalid", "duplicate_rows", "exact_duplicate_rows"):
         rows.append(f"<tr><td>{p.L(key)}</td>" + "".join(
             f'<td class="n" data-holder="{_e(h)}" data-key="{key}">{d.counts.holders[h].get(key, 0):,}</td>'
             for h in holders) + "</tr>")

@@ -34,6 +34,7 @@ LABELS: dict[str, tuple[str, str]] = {  # key: (zh, en)
     "seized_rows": ("扣押数据行", "Seized rows"),
     "invalid": ("无效行", "Invalid rows"),
     "duplicate_rows": ("重复行", "Duplicate rows"),
+    "exact_duplicate_rows": ("其中完全相同的行", "of which exact copies"),
     "counted_records": ("计数记录", "Counted records"),
     "charts": ("图表", "Charts"),
     "chart_categories": ("各持有人按类别的记录数", "Records by category per holder"),
