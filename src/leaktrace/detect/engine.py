@@ -1,214 +1,253 @@
-"""The detector the scanner drives: units of one document -> findings and records in the batch."""
+"""The detector the scanner drives: units of documents -> findings and records in the batch."""
 
 from __future__ import annotations
 
 import json
-from json.encoder import encode_basestring
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..case.schema import FINDINGS, RECORDS
 from ..case.store import Batch
-from ..identifiers import PERSON_KEYS
 from ..ingest.units import Document, TableBatch, TextBlock
+from .records import Hits, fields_json, first_name, row_ids, row_text
 from .roles import NON_SUBJECT_ROLES, TYPE_ROLES
-from .table import CellHit, columns_of, scan_table
-from .text import line_records, scan_text
-from .validate import MASKED
+from .table import TableScan, columns_of, scan_table
+from .text import LineRecords, Run, TextScan, line_records, scan_text
+from .validate import MASKED, type_names
 
 ID_ROLES = frozenset(TYPE_ROLES.values())
 # Roles kept as typed fields of a record (identifiers are kept apart, in `ids`).
 FIELD_ROLES = frozenset({"address", "plate", "vin", "checkin", "checkout", "hotel", "room", "diagnosis",
                          "hospital", "visit", "duration", "cell", "lon", "lat", "credit_score", "overdue",
                          "loan", "balance", "branch", "order", "item", "amount", "policy", "time"})
+QUEUE_CHARS = 256 << 10  # text queued across documents before it is scanned as one run
 
 
 class Detector:
-    """Creates one `DocumentScan` per document.
+    """Creates one `DocumentScan` per document; scans their text in runs across documents.
 
     `tables` names where findings and records go (None: not kept); reference
     databases use it to keep their rows apart from the evidence's records.
+    Text is queued and scanned when enough has gathered, before a table, and on
+    `flush()`, which the scanner calls before it commits a batch; a document's
+    counts are final after that.
     """
 
     def __init__(self, tables: dict[str, str | None] | None = None):
         self.tables = tables or {"findings": "findings", "records": "records"}
+        self._queue: list[tuple[DocumentScan, TextBlock]] = []
+        self._queued = 0
 
     def start(self, doc: Document, holder: str, batch: Batch) -> "DocumentScan":
-        return DocumentScan(doc, holder, batch, self.tables)
+        return DocumentScan(self, doc, holder, batch)
+
+    def queue(self, scan: "DocumentScan", block: TextBlock) -> None:
+        self._queue.append((scan, block))
+        self._queued += len(block.text)
+        if self._queued >= QUEUE_CHARS:
+            self.flush()
+
+    def flush(self) -> None:
+        """Scan the queued text: findings and line records of every queued document.
+
+        Should the run fail, each document is scanned alone, and one that still fails
+        keeps the error (`DocumentScan.problem`) instead of costing the others their text.
+        """
+        if not self._queue:
+            return
+        queue, self._queue, self._queued = self._queue, [], 0
+        try:
+            self._scan(queue)
+        except Exception:  # noqa: BLE001 - bad text must never stop a run
+            for doc in {id(d): d for d, _ in queue}.values():
+                try:
+                    self._scan([q for q in queue if q[0] is doc])
+                except Exception as exc:  # noqa: BLE001
+                    doc.problem = f"detection failed: {type(exc).__name__}: {exc}"
+
+    def _scan(self, queue: list[tuple["DocumentScan", TextBlock]]) -> None:
+        """Scan queued blocks as one run; nothing is added before all is computed."""
+        docs, blocks = zip(*queue)
+        run = Run.of(blocks)
+        scan = scan_text(run)
+        if not len(scan):
+            return
+        recs = line_records(run, scan)
+        self._text_findings(docs, run, scan)
+        self._line_records(docs, run, recs)
+
+    def _text_findings(self, docs, run: Run, scan: TextScan) -> None:
+        valid = scan.values.is_valid()
+        which = scan.blocks[valid.to_numpy(zero_copy_only=False)]
+        types = type_names(scan.codes).filter(valid)
+        offsets = pa.array(scan.byte_offsets, pa.int64()).filter(valid)
+        lines = pa.array(scan.lines, pa.int64()).filter(valid)
+        owners = _Owners(docs, which)
+        for d, k in owners.counts():
+            d.findings += k
+        self._emit(docs[0].batch, "findings", owners, {
+            "type": types, "value": scan.values.filter(valid), "byte_offset": offsets, "line": lines,
+            "locator": _locator(_parts(run, which), "byte ", offsets, " line ", lines),
+            "confidence": _confidence(types),
+        })
+
+    def _line_records(self, docs, run: Run, recs: LineRecords) -> None:
+        n = len(recs)
+        if not n:
+            return
+        owners = _Owners(docs, recs.blocks)
+        offsets, lines = pa.array(recs.byte_offsets, pa.int64()), pa.array(recs.lines, pa.int64())
+        self._emit(docs[0].batch, "records", owners, {
+            "record": owners.numbers(), "kind": pa.repeat("line", n), "dataset": owners.paths(),
+            "row": lines, "locator": _locator(_parts(run, recs.blocks), "byte ", offsets, " line ", lines),
+            "ids": recs.ids, "other_ids": recs.other_ids, "name": recs.names,
+            "valid": recs.ids.is_valid(), "text": recs.text,
+        })
+
+    def _emit(self, batch: Batch, table: str, owners: "_Owners", columns: dict[str, pa.Array]) -> None:
+        """Add rows given as columns (all of one length; absent ones null; path and holder their documents').
+
+        Queued documents share one batch: the scanner flushes before it commits.
+        """
+        target = self.tables.get(table)
+        n = len(next(iter(columns.values())))
+        if target is None or not n:
+            return
+        schema = {"findings": FINDINGS, "records": RECORDS}[table].schema
+        columns = {**columns, "path": owners.paths(), "holder": owners.holders()}
+        arrays = [columns[f.name].cast(f.type) if f.name in columns else pa.nulls(n, f.type) for f in schema]
+        batch.add(target, pa.Table.from_arrays(arrays, schema=schema))
+
+
+class _Owners:
+    """The documents rows belong to: `docs[which[i]]` for row i (`docs` one per queued block)."""
+
+    def __init__(self, docs, which: np.ndarray):
+        distinct = list({id(d): d for d in docs}.values())
+        index = {id(d): i for i, d in enumerate(distinct)}
+        self.docs = distinct
+        self.of = np.array([index[id(d)] for d in docs], dtype=np.int64)[which]
+
+    @classmethod
+    def one(cls, scan: "DocumentScan", n: int) -> "_Owners":
+        """`n` rows of one document."""
+        return cls([scan], np.zeros(n, dtype=np.int64))
+
+    def counts(self) -> list[tuple["DocumentScan", int]]:
+        k = np.bincount(self.of, minlength=len(self.docs)).tolist()
+        return [(d, c) for d, c in zip(self.docs, k) if c]
+
+    def numbers(self) -> pa.Array:
+        """Record ordinals: each document's rows numbered on from its last record, in row order."""
+        order = np.argsort(self.of, kind="stable")
+        sorted_of = self.of[order]
+        first = np.searchsorted(sorted_of, sorted_of, side="left")
+        base = np.array([d.records for d in self.docs], dtype=np.int64)
+        out = np.empty(len(order), dtype=np.int64)
+        out[order] = base[sorted_of] + np.arange(len(order)) - first + 1
+        for d, c in self.counts():
+            d.records += c
+        return pa.array(out, pa.int64())
+
+    def paths(self) -> pa.Array:
+        return pa.array([d.doc.path for d in self.docs], pa.string()).take(pa.array(self.of))
+
+    def holders(self) -> pa.Array:
+        return pa.array([d.holder for d in self.docs], pa.string()).take(pa.array(self.of))
 
 
 class DocumentScan:
-    def __init__(self, doc: Document, holder: str, batch: Batch, tables: dict[str, str | None]):
-        self.tables = tables
+    def __init__(self, detector: Detector, doc: Document, holder: str, batch: Batch):
+        self.detector = detector
         self.doc = doc
         self.holder = holder
         self.batch = batch
         self.findings = 0
         self.records = 0
         self.roles: dict[str, list[str | None]] = {}
+        self.problem = ""           # why detection failed on its text, if it did
 
-    # -- text -----------------------------------------------------------
     def text(self, block: TextBlock) -> None:
-        scan = scan_text(block)
-        if not len(scan):
-            return
-        part = f"{block.part} " if block.part else ""
-        values = pa.array(scan.values, pa.string())
-        valid = values.is_valid()
-        types = pa.array(scan.types, pa.string()).filter(valid)
-        offsets = pa.array(scan.byte_offsets, pa.int64()).filter(valid)
-        lines = pa.array(scan.lines, pa.int64()).filter(valid)
-        locators = pc.binary_join_element_wise(f"{part}byte ", offsets.cast(pa.string()), " line ",
-                                               lines.cast(pa.string()), "")
-        self.findings += len(types)
-        self._emit("findings", {
-            "type": types, "value": values.filter(valid), "byte_offset": offsets, "line": lines,
-            "locator": locators, "confidence": pc.if_else(pc.equal(types, MASKED), 0.5, 1.0),
-        })
-        recs = line_records(block, scan)
-        rows = []
-        for r in recs:
-            self.records += 1
-            rows.append({
-                "record": self.records, "kind": "line", "dataset": self.doc.path, "row": r.line,
-                "locator": f"{part}byte {r.byte_offset} line {r.line}", "roles": None,
-                "ids": _ids(r.ids), "other_ids": _ids(r.other_ids), "name": r.name, "fields": None,
-                "valid": bool(r.ids), "text": r.text,
-            })
-        self._add("records", rows)
+        self.detector.queue(self, block)
 
     # -- tables ---------------------------------------------------------
     def table(self, tb: TableBatch) -> None:
         if tb.title and tb.table not in self.roles:
             # title rows above the header (report names, account lines) are text
             self.text(TextBlock(tb.title, 0, "", 1, part=f"{tb.table or 'table'} title"))
+        self.detector.flush()   # text before the table gets its records first
         cols = columns_of(tb)
         scan = scan_table(tb, self.roles.get(tb.table), cols)
         roles = self.roles.setdefault(tb.table, scan.roles)
         headers = _headers(tb, len(roles))
         where = f"sheet {tb.table} " if tb.table else ""
-        found = [h for h in scan.hits if h.value is not None]
-        if found:
-            self.findings += len(found)
-            types = pa.array([h.type for h in found], pa.string())
-            rows = pc.add(pa.array([h.row for h in found], pa.int64()), tb.first_row)
-            col = pc.take(pa.array(headers, pa.string()), pa.array([h.col for h in found], pa.int64()))
+        valid = scan.values.is_valid()
+        if pc.any(valid).as_py():
+            types = type_names(scan.codes).filter(valid)
+            n = len(types)
+            self.findings += n
+            rows = pa.array(scan.rows + tb.first_row, pa.int64()).filter(valid)
+            col = pa.array(headers, pa.string()).take(pa.array(scan.cols, pa.int64()).filter(valid))
             self._emit("findings", {
-                "type": types, "value": pa.array([h.value for h in found], pa.string()),
-                **({"tbl": pa.repeat(tb.table, len(found))} if tb.table else {}),
-                "row": rows, "col": col,
-                "locator": pc.binary_join_element_wise(f"{where}row ", rows.cast(pa.string()), " col ", col, ""),
-                "confidence": pc.if_else(pc.equal(types, MASKED), 0.5, 1.0),
+                "type": types, "value": scan.values.filter(valid),
+                **({"tbl": pa.repeat(tb.table, n)} if tb.table else {}),
+                "row": rows, "col": col, "locator": _locator(f"{where}row ", rows, " col ", col),
+                "confidence": _confidence(types),
             })
-        self._table_records(tb, scan.hits, roles, headers, cols)
+        self._table_records(tb, scan, roles, headers, cols)
 
-    def _table_records(self, tb: TableBatch, hits: list[CellHit], roles: list, headers: list[str],
-                       cols: list[pa.Array] | None = None) -> None:
-        # per row: [subject pairs, other pairs, invalid count], rows with a person identifier only
-        per_row: dict[int, list] = {}
-        for h in hits:
-            if h.type not in PERSON_KEYS:   # MASKED is not one
-                continue
-            acc = per_row.get(h.row)
-            if acc is None:
-                acc = per_row[h.row] = [[], [], 0]
-            role = roles[h.col]
-            if h.value is None:
-                acc[2] += role not in NON_SUBJECT_ROLES
-            elif role in NON_SUBJECT_ROLES:
-                acc[1].append((h.type, h.value))
-            elif (h.type, h.value) not in acc[0]:
-                acc[0].append((h.type, h.value))
-        sel = [i for i in sorted(per_row) if per_row[i][0] or per_row[i][2]]
-        n = len(sel)
+    def _table_records(self, tb: TableBatch, scan: TableScan, roles: list, headers: list[str],
+                       cols: list[pa.Array]) -> None:
+        """One record per row with a person identifier of the subject (valid or invalid)."""
+        roles = list(roles) + [None] * (len(cols) - len(roles))
+        non_subject = np.array([r in NON_SUBJECT_ROLES for r in roles], dtype=bool)[scan.cols]
+        recs = row_ids(Hits(scan.rows, scan.codes, scan.values), non_subject)
+        n = len(recs.keys)
         if not n:
             return
-        if cols is None:
-            cols = columns_of(tb)
-        idx = pa.array(sel, pa.int64())
-        name_cols = [j for j, r in enumerate(roles) if r == "name"]
-        field_cols = [(j, r) for j, r in enumerate(roles) if r in FIELD_ROLES or r in NON_SUBJECT_ROLES]
+        idx = pa.array(recs.keys, pa.int64())
+        picked = [c.take(idx) for c in cols]
+        name_cols = [c for r, c in zip(roles, picked) if r == "name"]
+        fields = fields_json([(r, c) for r, c in zip(roles, picked) if r in FIELD_ROLES or r in NON_SUBJECT_ROLES], n)
         dataset = f"{self.doc.path}#{tb.table}" if tb.table else self.doc.path
         role_map = json.dumps({headers[j]: r for j, r in enumerate(roles) if r}, ensure_ascii=False)
-        where = f"sheet {tb.table} " if tb.table else ""
-
-        if name_cols:
-            names = [cols[j].take(idx).to_pylist() for j in name_cols]
-            name = [next((v for v in vs if v), None) for vs in zip(*names)]
-        else:
-            name = None
-        fields = _fields([(r, cols[j].take(idx).to_pylist()) for j, r in field_cols], n)
-        # the row's non-empty cells joined by `|`
-        # (a list comprehension: Arrow's binary_join_element_wise with null_handling="skip" drops all-null rows)
-        rows_in = tb.rows
-        text = pa.array(["|".join([c for c in rows_in[i] if c]) for i in sel], pa.string())
-        accs = [per_row[i] for i in sel]
-        rows = pc.add(idx, tb.first_row)
-        first = self.records + 1
-        self.records += n
+        rows = pa.array(recs.keys + tb.first_row, pa.int64())
         self._emit("records", {
-            "record": pa.array(range(first, first + n), pa.int64()), "row": rows,
-            "locator": pc.binary_join_element_wise(f"{where}row ", rows.cast(pa.string()), ""),
+            "record": _Owners.one(self, n).numbers(), "row": rows,
+            "locator": _locator(f"sheet {tb.table} row " if tb.table else "row ", rows),
             "kind": pa.repeat("row", n), "dataset": pa.repeat(dataset, n), "roles": pa.repeat(role_map, n),
-            "ids": pa.array([_ids(a[0]) for a in accs], pa.string()),
-            "other_ids": pa.array([_ids(a[1]) for a in accs], pa.string()),
-            **({"name": pa.array(name, pa.string())} if name is not None else {}),
-            "fields": fields, "valid": pa.array([bool(a[0]) for a in accs], pa.bool_()), "text": text,
+            "ids": recs.ids, "other_ids": recs.other_ids,
+            **({"name": first_name(name_cols)} if name_cols else {}),
+            "fields": fields, "valid": recs.ids.is_valid(), "text": row_text(picked),
         })
 
     # -- output ---------------------------------------------------------
-    def _add_findings(self, rows: list[dict]) -> None:
-        self.findings += len(rows)
-        self._add("findings", rows)
-
-    def _add(self, table: str, rows: list[dict]) -> None:
-        if not rows:
-            return
-        target = self.tables.get(table)
-        if target is None:
-            return
-        schema = {"findings": FINDINGS, "records": RECORDS}[table].schema
-        for r in rows:
-            r["path"] = self.doc.path
-            r["holder"] = self.holder
-        self.batch.add(target, pa.Table.from_pylist(rows, schema=schema))
-
     def _emit(self, table: str, columns: dict[str, pa.Array]) -> None:
-        """Add rows given as columns (all of one length; absent ones null, path and holder this scan's)."""
-        target = self.tables.get(table)
+        """Add rows of this document given as columns (see `Detector._emit`)."""
         n = len(next(iter(columns.values())))
-        if target is None or not n:
-            return
-        schema = {"findings": FINDINGS, "records": RECORDS}[table].schema
-        columns = {**columns, "path": pa.repeat(self.doc.path, n), "holder": pa.repeat(self.holder, n)}
-        arrays = [columns[f.name].cast(f.type) if f.name in columns else pa.nulls(n, f.type) for f in schema]
-        self.batch.add(target, pa.Table.from_arrays(arrays, schema=schema))
+        self.detector._emit(self.batch, table, _Owners.one(self, n), columns)
 
     def finish(self) -> tuple[int, int]:
+        """(findings, records) of the document; final once the detector is flushed."""
         return self.findings, self.records
 
 
-def _fields(columns: list[tuple[str, list]], n: int) -> pa.Array:
-    """Per row, the JSON object role -> value of its non-empty typed cells (as `json.dumps` writes it)."""
-    if not columns:
-        return pa.nulls(n, pa.string())
-    keys = [r for r, _ in columns]
-    if len(set(keys)) < len(keys):   # a role twice: the dict keeps the first key's place, the last value
-        return pa.array([
-            json.dumps(typed, ensure_ascii=False) if (typed := {r: v[i] for r, v in columns if v[i] not in (None, "")})
-            else None for i in range(n)], pa.string())
-    enc = encode_basestring
-    prefixes = [json.dumps(r, ensure_ascii=False) + ": " for r in keys]
-    out = []
-    for vals in zip(*[v for _, v in columns]):
-        parts = [p + enc(v) for p, v in zip(prefixes, vals) if v]
-        out.append("{" + ", ".join(parts) + "}" if parts else None)
-    return pa.array(out, pa.string())
+def _locator(*parts) -> pa.Array:
+    """Locators joined from literal strings and columns (numbers are written in decimal)."""
+    arrays = [p.cast(pa.string()) if isinstance(p, pa.Array) else p for p in parts]
+    return pc.binary_join_element_wise(*arrays, "")
 
 
-def _ids(pairs: list[tuple[str, str]]) -> str | None:
-    return ";".join(f"{t}:{v}" for t, v in pairs) or None
+def _parts(run: Run, which: np.ndarray) -> pa.Array:
+    """Per row, the sub-locator of its block (`page 3 `), or ""."""
+    return pa.array([f"{b.part} " if b.part else "" for b in run.blocks], pa.string()).take(pa.array(which))
+
+
+def _confidence(types: pa.Array) -> pa.Array:
+    """1.0 for identifiers, 0.5 for masked values."""
+    return pc.if_else(pc.equal(types, MASKED), 0.5, 1.0)
 
 
 def _headers(tb: TableBatch, width: int) -> list[str]:

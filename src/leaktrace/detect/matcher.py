@@ -33,14 +33,13 @@ from functools import lru_cache
 import numpy as np
 
 from .. import identifiers
-from .patterns import ALL_TYPES, KEYWORD_TYPES, candidates, type_regex
+from .patterns import ALL_TYPES, KEYWORD_TYPES, RANK, candidates, type_regex
 
 try:
     import hyperscan
 except ImportError:  # pragma: no cover - depends on the platform
     hyperscan = None
 
-RANK = {t: i for i, t in enumerate(ALL_TYPES)}
 EXACT_TYPES = ("masked", "cn_id", "bank_card", "cn_mobile", "us_ssn", "iban", "cn_plate", "ip")
 BOUNDARY = "[^0-9A-Za-z]"
 EMAIL_SUPERSET = (r"[^0-9A-Za-z._%+\-][A-Za-z0-9_%+=-]+(?:\.[A-Za-z0-9_%+=-]+)*@"
@@ -186,9 +185,9 @@ def _to_chars(data: bytes, frm: np.ndarray, to: np.ndarray, ascii_text: bool) ->
     if ascii_text:
         return frm - 1, to - 1
     buf = np.frombuffer(data, dtype=np.uint8)
-    starts = np.zeros(len(buf) + 1, dtype=np.int64)
+    starts = np.zeros(len(buf) + 1, dtype=np.int32 if len(buf) < 2**31 - 1 else np.int64)  # int32: half the memory
     np.cumsum((buf & 0xC0) != 0x80, out=starts[1:])
-    return starts[frm] - 1, starts[to] - 1
+    return starts[frm].astype(np.int64) - 1, starts[to].astype(np.int64) - 1
 
 
 def _recheck(text: str, rank: np.ndarray, pos: np.ndarray) -> np.ndarray:

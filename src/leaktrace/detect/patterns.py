@@ -49,6 +49,7 @@ def group_pattern(t: str) -> str:
 
 # Every type of the combined expression, in priority order.
 ALL_TYPES = tuple(t for t in TEXT_TYPES + KEYWORD_TYPES if identifiers.TYPES.get(t) or t == "masked")
+RANK = {t: i for i, t in enumerate(ALL_TYPES)}
 
 
 @lru_cache(maxsize=None)

@@ -3,24 +3,26 @@
 Cells that are one identifier as a whole (the common case in leaked tables) are
 found with vectorised regular expressions over Arrow columns and validated in
 bulk; only cells that carry something else besides (free text, two numbers in
-one cell) go through the text scanner one by one.
+one cell) go through the text scanner, a column's such cells in one pass.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 import re
+from dataclasses import dataclass, field
 from functools import lru_cache
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from .. import identifiers
 from ..ingest.units import TableBatch
+from .matcher import find
 from .normalize import fold
-from .patterns import candidates
+from .patterns import RANK
 from .roles import header_role, value_role
-from .validate import MASKED, resolve
+from .validate import MASKED, resolve, type_names
 
 WHOLE_CELL_TYPES = ("email", "masked", "cn_id", "bank_card", "cn_mobile")
 RESIDUE_RE = r"\d{11}|@|\d[ \-.]\d{4}|\d\*{2}|\*{2}\d"  # cells that may hold an identifier among other text
@@ -28,18 +30,13 @@ SAMPLE = 200
 
 
 @dataclass
-class CellHit:
-    row: int          # index within the batch
-    col: int
-    type: str
-    value: str | None
-
-
-@dataclass
 class TableScan:
-    """Findings of one batch plus the column roles used to make records."""
+    """Findings of one batch as columns, column by column (invalid ones with a null value), and the column roles."""
 
-    hits: list[CellHit] = field(default_factory=list)
+    rows: np.ndarray            # index within the batch
+    cols: np.ndarray
+    codes: np.ndarray           # type codes (`patterns.ALL_TYPES`)
+    values: pa.Array
     roles: list[str | None] = field(default_factory=list)
 
 
@@ -49,8 +46,8 @@ def to_re2(pattern: str) -> str:
 
 
 @lru_cache(maxsize=None)
-def _whole_patterns() -> list[tuple[str, str]]:
-    return [(t, to_re2(f"^(?:{identifiers.get(t).CANDIDATE})$")) for t in WHOLE_CELL_TYPES]
+def _whole_patterns() -> list[tuple[int, str]]:
+    return [(RANK[t], to_re2(f"^(?:{identifiers.get(t).CANDIDATE})$")) for t in WHOLE_CELL_TYPES]
 
 
 def columns_of(tb: TableBatch) -> list[pa.Array]:
@@ -68,28 +65,39 @@ def columns_of(tb: TableBatch) -> list[pa.Array]:
 
 def scan_table(tb: TableBatch, known_roles: list[str | None] | None = None,
                cols: list[pa.Array] | None = None) -> TableScan:
-    """Every identifier in the batch; column roles from headers, else from values.
+    """Every identifier in the batch, validated in bulk; column roles from headers, else from values.
 
     `cols` are the batch's columns as `columns_of` gives them, if already made.
     """
     if cols is None:
         cols = columns_of(tb)
-    scan = TableScan()
-    shares: list[dict[str, float]] = []
-    for j, col in enumerate(cols):
-        hits = _scan_column(col, j)
-        scan.hits.extend(hits)
-        valid = [h for h in hits if h.value is not None and h.type != MASKED]
-        n = max(len(col) - col.null_count, 1)
-        share: dict[str, float] = {}
-        for h in valid:
-            share[h.type] = share.get(h.type, 0) + 1 / n
-        shares.append(share)
+    found = [_scan_column(col) for col in cols]
+    rows = np.concatenate([r for r, _, _ in found] + [np.zeros(0, np.int64)])
+    col_of = np.repeat(np.arange(len(cols)), [len(r) for r, _, _ in found])
+    codes = np.concatenate([c for _, c, _ in found] + [np.zeros(0, np.int64)])
+    raws = pa.concat_arrays([r for _, _, r in found] + [pa.array([], pa.string())])
+    codes, values = resolve(codes, raws)
+    scan = TableScan(rows, col_of, codes, values)
     if known_roles is not None and len(known_roles) == len(cols):
         scan.roles = known_roles
     else:
+        shares = _shares(scan, len(cols), [max(len(c) - c.null_count, 1) for c in cols])
         scan.roles = [_role(tb, j, cols[j], shares[j]) for j in range(len(cols))]
     return scan
+
+
+def _shares(scan: TableScan, width: int, filled: list[int]) -> list[dict[str, float]]:
+    """Per column, the share of its non-null cells holding a valid identifier, by type (in order of
+    first appearance; each cell adds 1/n, summed in order as floats)."""
+    valid = scan.values.is_valid().to_numpy(zero_copy_only=False) & (scan.codes != RANK[MASKED])
+    shares: list[dict[str, float]] = [{} for _ in range(width)]
+    cols, codes = scan.cols[valid], scan.codes[valid]
+    for j in np.unique(cols).tolist():
+        kinds, first, counts = np.unique(codes[cols == j], return_index=True, return_counts=True)
+        order = np.argsort(first)
+        names = type_names(kinds[order]).to_pylist()
+        shares[j] = {t: float(np.cumsum(np.full(k, 1 / filled[j]))[-1]) for t, k in zip(names, counts[order].tolist())}
+    return shares
 
 
 def _role(tb: TableBatch, j: int, col: pa.Array, share: dict[str, float]) -> str | None:
@@ -97,29 +105,35 @@ def _role(tb: TableBatch, j: int, col: pa.Array, share: dict[str, float]) -> str
     return role or value_role([v for v in col.slice(0, SAMPLE).to_pylist() if v], share)
 
 
-def _scan_column(col: pa.Array, j: int) -> list[CellHit]:
+def _scan_column(col: pa.Array) -> tuple[np.ndarray, np.ndarray, pa.Array]:
+    """Candidates of one column: (rows, type codes, raw texts); whole cells first, then the residue."""
+    empty = (np.zeros(0, np.int64), np.zeros(0, np.int64), pa.array([], pa.string()))
     if col.null_count == len(col):
-        return []
+        return empty
     s = pc.utf8_trim_whitespace(pc.utf8_normalize(col.fill_null(""), "NFKC"))
     claimed = pc.equal(s, "")
-    types: list[str] = []
-    raws: list[str] = []
-    rows: list[int] = []
-    for t, pattern in _whole_patterns():
+    parts = []
+    for code, pattern in _whole_patterns():
         m = pc.and_(pc.match_substring_regex(s, pattern), pc.invert(claimed))
         idx = pc.indices_nonzero(m)
         if len(idx):
-            raws.extend(pc.take(s, idx).to_pylist())
-            rows.extend(idx.to_pylist())
-            types.extend([t] * len(idx))
+            parts.append((idx.to_numpy(), np.full(len(idx), code), pc.take(s, idx)))
             claimed = pc.or_(claimed, m)
-    residue = pc.and_(pc.invert(claimed), pc.match_substring_regex(s, RESIDUE_RE))
-    for i in pc.indices_nonzero(residue).to_pylist():
-        for c in candidates(fold(col[i].as_py())):
-            types.append(c.type)
-            raws.append(c.raw)
-            rows.append(i)
-    if not types:
-        return []
-    types, values = resolve(types, raws)
-    return [CellHit(r, j, t, v) for r, t, v in zip(rows, types, values)]
+    residue = pc.indices_nonzero(pc.and_(pc.invert(claimed), pc.match_substring_regex(s, RESIDUE_RE)))
+    if len(residue):
+        parts.append(_scan_cells(col, residue.to_numpy()))
+    if not parts:
+        return empty
+    return (np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts]),
+            pa.concat_arrays([p[2].cast(pa.string()) for p in parts]))
+
+
+def _scan_cells(col: pa.Array, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray, pa.Array]:
+    """Candidates inside the given cells, found in one pass over them joined by newlines
+    (no candidate spans a newline, so each is found as in its cell alone)."""
+    cells = col.take(pa.array(idx))
+    found = find(fold("\n".join(cells.to_pylist())))
+    lengths = pc.utf8_length(cells).to_numpy(zero_copy_only=False).astype(np.int64)
+    cell_starts = np.concatenate([[0], np.cumsum(lengths + 1)[:-1]])
+    rows = idx[np.searchsorted(cell_starts, found.starts, side="right") - 1]
+    return rows, found.types.astype(np.int64), pa.array(found.raws, pa.string())

@@ -1,127 +1,167 @@
-"""Detection in text blocks: findings with byte offsets, and line-level records."""
+"""Detection in text blocks: findings with byte offsets, and line-level records.
+
+Blocks are scanned in runs (many small documents at once): joined by newlines into
+one text, matched in one pass and validated in bulk. No candidate spans a newline,
+so each is found as in its block alone; every line of the run keeps its own key.
+"""
 
 from __future__ import annotations
 
 import codecs
-import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import Sequence
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
-from ..identifiers import PERSON_KEYS
 from ..ingest.decode import ESC_BASE, codec_of
 from ..ingest.units import TextBlock
 from .matcher import find
 from .normalize import fold
-from .patterns import ALL_TYPES
-from .validate import resolve
+from .records import Hits, line_ids, line_name
+from .validate import PERSON_CODES, resolve
 
-# A Chinese name: 2-4 Han characters standing alone at the start of a line or right
-# before an identifier, separated by a delimiter.
-NAME_RE = re.compile(r"(?<![\u4e00-\u9fff])([\u4e00-\u9fff]{2,4})(?=[\s,，;；|:：\t\-]*$)")
-LINE_START_NAME_RE = re.compile(r"^\s*([\u4e00-\u9fff]{2,4})(?=[\s,，;；|\t\-]|$)")
+
+@dataclass
+class Run:
+    """Blocks joined by newlines: the text, its code points and where each block starts."""
+
+    blocks: Sequence[TextBlock]
+    text: str
+    chars: np.ndarray
+    starts: np.ndarray          # char offset of each block in `text`
+    newlines: np.ndarray        # char offsets of the line breaks in `text`
+
+    @classmethod
+    def of(cls, blocks: Sequence[TextBlock]) -> "Run":
+        text = "\n".join(b.text for b in blocks)
+        chars = _codepoints(text)
+        lengths = np.array([len(b.text) + 1 for b in blocks], dtype=np.int64)
+        return cls(blocks, text, chars, np.cumsum(lengths) - lengths, np.flatnonzero(chars == 10))
+
+    def block_of(self, pos: np.ndarray) -> np.ndarray:
+        """The block each char offset of `text` lies in."""
+        return np.searchsorted(self.starts, pos, side="right") - 1
 
 
 @dataclass
 class TextScan:
-    """Every candidate in a block as columns, in text order (invalid ones with value None)."""
+    """Every candidate of a run as columns, in text order (invalid ones with a null value)."""
 
-    types: list[str]
-    values: list[str | None]
-    starts: np.ndarray          # char offsets in block.text
-    byte_offsets: np.ndarray    # in the document
-    lines: np.ndarray
+    blocks: np.ndarray          # the block it is in
+    codes: np.ndarray           # type codes (`patterns.ALL_TYPES`)
+    values: pa.Array
+    starts: np.ndarray          # char offsets in the run's text
+    byte_offsets: np.ndarray    # in the block's document
+    lines: np.ndarray           # line numbers in the block's document
+    keys: np.ndarray            # line index in the run's text
 
     def __len__(self) -> int:
-        return len(self.types)
+        return len(self.codes)
 
 
 @dataclass
-class LineRecord:
-    """Identifiers of one line: the first of each type is the subject's, later ones others'."""
+class LineRecords:
+    """Records of the lines that carry person identifiers, as columns (see `records.line_ids`)."""
 
-    line: int
-    byte_offset: int
-    text: str
-    ids: list[tuple[str, str]] = field(default_factory=list)
-    other_ids: list[tuple[str, str]] = field(default_factory=list)
-    invalid: int = 0
-    name: str | None = None
+    blocks: np.ndarray
+    lines: np.ndarray
+    byte_offsets: np.ndarray    # of the line's start
+    text: pa.Array
+    names: pa.Array
+    ids: pa.Array
+    other_ids: pa.Array
+
+    def __len__(self) -> int:
+        return len(self.lines)
 
 
-def scan_text(block: TextBlock) -> TextScan:
-    """Every candidate in the block, validated in bulk per type."""
-    found = find(fold(block.text))
-    types, values = resolve([ALL_TYPES[i] for i in found.types.tolist()], found.raws)
-    chars = _codepoints(block.text)
-    lines = block.line + np.searchsorted(np.flatnonzero(chars == 10), found.starts, side="left")
-    return TextScan(types, values, found.starts, byte_offsets(block, found.starts, chars), lines)
+def scan_text(run: Run) -> TextScan:
+    """Every candidate in the run's blocks, validated in bulk per type."""
+    found = find(fold(run.text))
+    codes, values = resolve(found.types, found.raws)
+    which = run.block_of(found.starts)
+    keys = np.searchsorted(run.newlines, found.starts, side="left")
+    return TextScan(which, codes, values, found.starts, _byte_offsets(run, which, found.starts),
+                    _line_numbers(run, which, keys), keys)
+
+
+def line_records(run: Run, scan: TextScan) -> LineRecords:
+    """One record per line that carries person identifiers, valid or invalid, with its text and a name."""
+    recs = line_ids(Hits(scan.keys, scan.codes, scan.values))
+    person = PERSON_CODES[scan.codes]
+    first = np.searchsorted(scan.keys[person], recs.keys, side="left")
+    first_at = scan.starts[person][first]
+    which = scan.blocks[person][first]
+    breaks = np.concatenate([[-1], run.newlines, [len(run.text)]])
+    line_start, line_end = breaks[recs.keys] + 1, breaks[recs.keys + 1]
+    text = run.text
+    bodies = [text[s:e] for s, e in zip(line_start.tolist(), line_end.tolist())]
+    at_start = (line_start == run.starts[which]).tolist()
+    names = [line_name(b[:f], s) for b, f, s in zip(bodies, (first_at - line_start).tolist(), at_start)]
+    return LineRecords(which, scan.lines[person][first], _byte_offsets(run, which, line_start),
+                       pc.utf8_rtrim(pa.array(bodies, pa.string()), "\r"), pa.array(names, pa.string()),
+                       recs.ids, recs.other_ids)
+
+
+def _line_numbers(run: Run, which: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """Line numbers in their documents of lines of the run (`keys`) in blocks `which`."""
+    first_line = np.array([b.line for b in run.blocks], dtype=np.int64)
+    return first_line[which] + keys - np.searchsorted(run.newlines, run.starts, side="left")[which]
 
 
 def byte_offsets(block: TextBlock, starts, chars: np.ndarray | None = None) -> np.ndarray:
-    """Byte offsets in the document of the given character offsets (`chars`: the text's code points)."""
-    base = block.byte_offset
+    """Byte offsets in the document of the given character offsets in one block (`chars`: its code points)."""
+    chars = _codepoints(block.text) if chars is None else chars
+    run = Run([block], block.text, chars, np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.int64))
     starts = np.asarray(starts, dtype=np.int64)
+    return _byte_offsets(run, np.zeros(len(starts), dtype=np.int64), starts)
+
+
+def _byte_offsets(run: Run, which: np.ndarray, pos: np.ndarray) -> np.ndarray:
+    """Byte offsets in their documents of char offsets `pos` of the run, in blocks `which`."""
+    local = pos - run.starts[which]
+    out = np.array([b.byte_offset for b in run.blocks], dtype=np.int64)[which] + local
+    modes = [_mode(b) for b in run.blocks]
+    for mode in set(modes[i] for i in np.unique(which).tolist()) - {""}:
+        sel = np.flatnonzero(np.array([m == mode for m in modes])[which])
+        if _stateful(mode):
+            out[sel] += [len(run.blocks[b].text[:s].encode(mode, errors="replace")) - s
+                         for b, s in zip(which[sel].tolist(), local[sel].tolist())]
+            continue
+        cum = np.zeros(len(run.chars) + 1, dtype=np.int64)
+        np.cumsum(_widths(run.chars, mode), out=cum[1:])
+        out[sel] += cum[pos[sel]] - cum[run.starts[which[sel]]] - local[sel]
+    return out
+
+
+def _mode(block: TextBlock) -> str:
+    """The codec that maps the block's characters to bytes; "" when a character is one byte (or no encoding)."""
     if not block.encoding:
-        return base + starts
+        return ""
     codec = _codec(block.encoding)
     if block.text.isascii() and len("a".encode(codec)) == 1:  # not for UTF-16/32
-        return base + starts
-    if _stateful(codec):
-        return base + np.array([len(block.text[:s].encode(codec, errors="replace")) for s in starts.tolist()],
-                               dtype=np.int64)
-    chars = _codepoints(block.text) if chars is None else chars
-    cum = np.zeros(len(chars) + 1, dtype=np.int64)
-    np.cumsum(_widths(chars, codec), out=cum[1:])
-    return base + cum[starts]
+        return ""
+    return codec
+
+
+_WIDTHS: dict[str, np.ndarray] = {}   # codec -> encoded length per code point (-1: not yet known)
 
 
 def _widths(chars: np.ndarray, codec: str) -> np.ndarray:
     """Encoded length of each code point (a stateless codec encodes a text character by character)."""
-    table = np.zeros(0x110000, dtype=np.int8)
-    distinct = np.flatnonzero(np.bincount(chars, minlength=1))
-    table[distinct] = [len(chr(c).encode(codec, errors="replace")) for c in distinct.tolist()]
-    table[ESC_BASE:ESC_BASE + 0x100] = 1  # an undecodable byte, escaped by the decoder: one byte
-    return table[chars]
-
-
-def line_records(block: TextBlock, scan: TextScan) -> list[LineRecord]:
-    """One record per line that carries person identifiers, valid or invalid.
-
-    `byte_offset` is the offset of the line's start. A second value of a type already
-    on the line (a callee after a caller, a contact after a customer) is not the
-    subject's: it goes to `other_ids`.
-    """
-    lines: dict[int, LineRecord] = {}
-    text = block.text
-    for typ, value, pos, line in zip(scan.types, scan.values, scan.starts.tolist(), scan.lines.tolist()):
-        if typ not in PERSON_KEYS:
-            continue
-        rec = lines.get(line)
-        if rec is None:
-            start = text.rfind("\n", 0, pos) + 1
-            end = text.find("\n", pos)
-            body = text[start:end if end >= 0 else len(text)].rstrip("\r")
-            rec = lines[line] = LineRecord(line, start, body, name=_name(text, start, pos))
-        if value is None:
-            rec.invalid += 1
-        elif any(t == typ for t, _ in rec.ids):
-            if (typ, value) not in rec.ids and (typ, value) not in rec.other_ids:
-                rec.other_ids.append((typ, value))
-        else:
-            rec.ids.append((typ, value))
-    records = list(lines.values())
-    for rec, off in zip(records, byte_offsets(block, [r.byte_offset for r in records]).tolist()):
-        rec.byte_offset = off
-    return records
-
-
-def _name(text: str, line_start: int, first_hit: int) -> str | None:
-    m = LINE_START_NAME_RE.match(text, line_start, first_hit)
-    if m:
-        return m.group(1)
-    m = NAME_RE.search(text[line_start:first_hit])
-    return m.group(1) if m else None
+    table = _WIDTHS.get(codec)
+    if table is None:
+        table = _WIDTHS[codec] = np.full(0x110000, -1, dtype=np.int8)
+        table[ESC_BASE:ESC_BASE + 0x100] = 1  # an undecodable byte, escaped by the decoder: one byte
+    widths = table[chars]
+    unknown = widths < 0
+    if unknown.any():
+        new = np.unique(chars[unknown])
+        table[new] = [len(chr(c).encode(codec, errors="replace")) for c in new.tolist()]
+        widths = table[chars]
+    return widths
 
 
 def _codepoints(text: str) -> np.ndarray:

@@ -1,52 +1,62 @@
-"""Bulk validation of candidates, grouped by type, with alternate types for shared shapes."""
+"""Bulk validation of candidates, grouped by type, with alternate types for shared shapes.
+
+Candidate types travel as codes: indexes into `patterns.ALL_TYPES`.
+"""
 
 from __future__ import annotations
 
-from collections import defaultdict
+import numpy as np
+import pyarrow as pa
 
 from .. import identifiers
-from .patterns import ALTERNATES
+from ..identifiers import PERSON_KEYS
+from ..identifiers._util import as_string_array, assemble
+from .patterns import ALL_TYPES, ALTERNATES, RANK
 
 MASKED = "masked"
+TYPE_NAMES = pa.array(ALL_TYPES, pa.string())
+# Per type code: whether the type identifies a person (`masked` does not).
+PERSON_CODES = np.array([t in PERSON_KEYS for t in ALL_TYPES])
 
 
-def resolve(types: list[str], raws: list[str]) -> tuple[list[str | None], list[str | None]]:
-    """For each candidate (type, raw text): its final type and normalised value.
+def type_names(codes: np.ndarray) -> pa.Array:
+    """The type names of an array of type codes."""
+    return TYPE_NAMES.take(pa.array(codes, pa.int64()))
 
-    Invalid candidates get type `None`-valued value with their type kept, so a
-    caller can tell an invalid identifier (value None) from no candidate at all.
-    Masked candidates keep their raw text as value.
+
+def resolve(codes: np.ndarray, raws) -> tuple[np.ndarray, pa.Array]:
+    """For each candidate (type code, raw text): its final type code and normalised value.
+
+    Invalid candidates keep their type with a null value, so a caller can tell an
+    invalid identifier from no candidate at all. Masked candidates keep their raw
+    text as value. A candidate invalid as its type but valid as an alternate type
+    of the same shape (cn_id / bank_card) takes that type.
     """
-    out_types: list[str | None] = list(types)
-    values: list[str | None] = [None] * len(types)
-    by_type: dict[str, list[int]] = defaultdict(list)
-    for i, t in enumerate(types):
+    codes = np.array(codes, dtype=np.int64)
+    raws = as_string_array(raws)
+    parts: list[tuple[np.ndarray, pa.Array]] = []
+    for code in np.unique(codes).tolist():
+        idx = np.flatnonzero(codes == code)
+        t = ALL_TYPES[code]
         if t == MASKED:
-            values[i] = raws[i]
-        else:
-            by_type[t].append(i)
-    for t, idx in by_type.items():
-        failed = _validate_into(t, idx, raws, values)
+            parts.append((idx, raws.take(pa.array(idx))))
+            continue
+        failed = _validate_into(t, idx, raws, parts)
         for alt in ALTERNATES.get(t, ()):
-            if not failed:
+            if not len(failed):
                 break
-            still = _validate_into(alt, failed, raws, values)
-            for i in set(failed) - set(still):
-                out_types[i] = alt
+            still = _validate_into(alt, failed, raws, parts)
+            codes[np.setdiff1d(failed, still)] = RANK[alt]
             failed = still
-    return out_types, values
+    return codes, assemble(len(codes), parts)
 
 
-def _validate_into(t: str, idx: list[int], raws: list[str], values: list[str | None]) -> list[int]:
-    """Validate raws[idx] as type t, store valid values; return the indexes that failed.
+def _validate_into(t: str, idx: np.ndarray, raws: pa.Array, parts: list) -> np.ndarray:
+    """Validate raws[idx] as type t, add (indexes, values) of the valid ones to `parts`; return the failed indexes.
 
     `validate_many` compacts what it must itself (its values are `validate`'s).
     """
-    valid = identifiers.get(t).validate_many([raws[i] for i in idx]).to_pylist()
-    failed = []
-    for i, v in zip(idx, valid):
-        if v is None:
-            failed.append(i)
-        else:
-            values[i] = v
-    return failed
+    values = identifiers.get(t).validate_many(raws.take(pa.array(idx)))
+    ok = values.is_valid().to_numpy(zero_copy_only=False)
+    parts.append((idx[ok], values.filter(pa.array(ok))))
+    return idx[~ok]

@@ -29,15 +29,18 @@ HEAD_BYTES = 8192
 class DocumentScan(Protocol):
     """Detection over one document's units."""
 
+    problem: str                               # why detection failed on it, after `flush` ("" if it did not)
+
     def text(self, block: TextBlock) -> None: ...
     def table(self, tb: TableBatch) -> None: ...
-    def finish(self) -> tuple[int, int]: ...   # (findings, records) of the document
+    def finish(self) -> tuple[int, int]: ...   # (findings, records) of the document, after `flush`
 
 
 class Detector(Protocol):
     """What the scanner hands documents to (see leaktrace.detect)."""
 
     def start(self, doc: Document, holder: str, batch: Batch) -> DocumentScan: ...
+    def flush(self) -> None: ...   # finish the work it has deferred (before a batch is committed)
 
 
 @dataclass
@@ -73,6 +76,8 @@ class Scanner:
         self.batch_seconds = batch_seconds
         self.on_progress = on_progress
         self.stats = ScanStats()
+        self._rows: list[dict] = []                               # manifest rows of the open batch
+        self._counted: list[tuple[dict, DocumentScan]] = []       # rows whose counts come at commit
 
     def scan(self, root: Path, holder: str | None = None) -> ScanStats:
         self.store.recover()
@@ -90,10 +95,30 @@ class Scanner:
             self.stats.bytes += ef.size
             self._progress(ef)
             if files >= self.batch_files or size >= self.batch_bytes or time.monotonic() - since > self.batch_seconds:
-                batch.commit()
+                self._commit(batch)
                 batch, files, size, since = self.store.new_batch(), 0, 0, time.monotonic()
-        batch.commit()
+        self._commit(batch)
         return self.stats
+
+    def _commit(self, batch: Batch) -> None:
+        """Let the detector finish, fill in the documents' counts, add the manifest rows and commit."""
+        if self.detector:
+            self.detector.flush()
+        for row, det in self._counted:
+            self._count(row, det)
+        batch.add(self.manifest, self._rows)
+        batch.commit()
+        self._rows, self._counted = [], []
+
+    def _count(self, row: dict, det: DocumentScan) -> None:
+        """A document's finding and record counts, and a failure of its detection, into its manifest row."""
+        row["findings"], row["records"] = det.finish()
+        self.stats.findings += row["findings"]
+        self.stats.records += row["records"]
+        if det.problem:
+            self.stats.failed += row["status"] != "failed"
+            row["status"] = "failed"
+            row["reason"] = "; ".join(filter(None, [row["reason"], det.problem]))
 
     def _progress(self, ef: EvidenceFile) -> None:
         if self.on_progress:
@@ -103,14 +128,14 @@ class Scanner:
         mtime = datetime.fromtimestamp(ef.mtime, timezone.utc).isoformat(timespec="seconds")
         base = {"holder": ef.holder, "mtime": mtime}
         if ef.skip_reason:
-            batch.add(self.manifest, [_row(ef.path, None, 0, 0, status="skipped", reason=ef.skip_reason, **base)])
+            self._rows.append(_row(ef.path, None, 0, 0, status="skipped", reason=ef.skip_reason, **base))
             return
         doc = Document(path=ef.path, name=ef.abspath.name, size=ef.size, open=lambda p=ef.abspath: open(p, "rb"))
         try:
             self._scan_document(doc, ef.holder, None, batch, mtime)
         except OSError as exc:
-            batch.add(self.manifest, [_row(ef.path, None, 0, ef.size, status="failed",
-                                        reason=f"cannot read file: {exc.strerror or exc}", **base)])
+            self._rows.append(_row(ef.path, None, 0, ef.size, status="failed",
+                                   reason=f"cannot read file: {exc.strerror or exc}", **base))
             self.stats.failed += 1
 
     def _scan_document(self, doc: Document, holder: str, parent: str | None, batch: Batch, mtime: str | None = None) -> None:
@@ -128,7 +153,7 @@ class Scanner:
             self._read(doc, fmt, holder, batch, row)
         if row["status"] == "failed":
             self.stats.failed += 1
-        batch.add(self.manifest, [row])
+        self._rows.append(row)
 
     def _scan_container(self, doc: Document, fmt: str, holder: str, batch: Batch, row: dict) -> None:
         if doc.depth >= self.limits.max_depth:
@@ -141,8 +166,8 @@ class Scanner:
                     problems.append(item.reason)
                     continue
                 label = containers.member_label(item.name)
-                batch.add(self.manifest, [_row(f"{doc.path}!{label}", doc.path, doc.depth + 1, item.size,
-                                            holder=holder, status="failed", reason=item.reason)])
+                self._rows.append(_row(f"{doc.path}!{label}", doc.path, doc.depth + 1, item.size,
+                                       holder=holder, status="failed", reason=item.reason))
                 self.stats.failed += 1
             else:
                 self._scan_document(item, holder, doc.path, batch)
@@ -169,9 +194,7 @@ class Scanner:
             problems.append(f"reading stopped: {type(exc).__name__}: {exc}")
             row["status"] = "failed"
         if det:
-            row["findings"], row["records"] = det.finish()
-            self.stats.findings += row["findings"]
-            self.stats.records += row["records"]
+            self._counted.append((row, det))
         row.update(format=result.format or fmt, encoding=result.encoding or None, tables=result.tables,
                    rows=result.rows, text_bytes=result.text_bytes)
         if problems:

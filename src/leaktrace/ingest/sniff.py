@@ -7,6 +7,7 @@ import json
 import re
 import zlib
 import zipfile
+from collections import Counter
 from typing import IO, Callable
 
 HEAD_SIZE = 4096
@@ -29,7 +30,7 @@ _EXTENSIONS = {
     "sql": "sql", "csv": "csv", "tsv": "csv", "psv": "csv", "tab": "csv",
 }
 
-_TEXT_CONTROL = set(range(0x20)) - {0x09, 0x0A, 0x0C, 0x0D, 0x1B}
+_TEXT_CONTROL = bytes(sorted(set(range(0x20)) - {0x09, 0x0A, 0x0C, 0x0D, 0x1B}))
 _EMAIL_HEADER = re.compile(
     rb"^(?:Received|Return-Path|From|To|Subject|Date|Message-I[Dd]|MIME-Version|"
     rb"Delivered-To|X-[\w-]+|Content-Type):[ \t]", re.M)
@@ -99,7 +100,7 @@ def is_binary(head: bytes) -> bool:
         return False
     if _incompressible(head):
         return True
-    controls = sum(1 for b in head if b in _TEXT_CONTROL)
+    controls = len(head) - len(head.translate(None, _TEXT_CONTROL))
     if controls > max(1, len(head) // 100):
         return True
     return _undecodable_share(head, enc) > 0.02
@@ -168,9 +169,8 @@ def _consistently_delimited(head: bytes) -> bool:
     if len(lines) < 3:
         return False
     for d in _DELIMS:
-        counts = [ln.count(bytes([d])) for ln in lines]
-        mode = max(set(counts), key=counts.count)
-        if mode >= 1 and counts.count(mode) >= 0.9 * len(counts):
+        mode, k = Counter(ln.count(d) for ln in lines).most_common(1)[0]
+        if mode >= 1 and k >= 0.9 * len(lines):
             return True
     return False
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -38,20 +39,32 @@ def walk(root: Path, holder: str | None = None) -> Iterator[EvidenceFile]:
 
 
 def _walk_dir(top: Path, holder: str, prefix: str) -> Iterator[EvidenceFile]:
-    for dirpath, dirnames, filenames in os.walk(top, followlinks=False):
-        dirnames.sort()
-        rel = os.path.relpath(dirpath, top)
-        base = prefix if rel == "." else f"{prefix}/{Path(rel).as_posix()}"
-        links = [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))]
-        for name in sorted(filenames + links):
-            yield _entry(holder, f"{base}/{name}", Path(dirpath) / name)
+    """A folder's files (and links to folders, not followed) sorted, then its subfolders in order;
+    folders that cannot be listed are passed over."""
+    try:
+        with os.scandir(top) as it:
+            entries = sorted(it, key=lambda e: e.name)
+    except OSError:
+        return
+    folders = []
+    for e in entries:
+        try:
+            is_folder = e.is_dir() and not e.is_symlink()
+        except OSError:
+            is_folder = False
+        if is_folder:
+            folders.append(e)
+        else:
+            yield _entry(holder, f"{prefix}/{e.name}", Path(e.path))
+    for e in folders:
+        yield from _walk_dir(Path(e.path), holder, f"{prefix}/{e.name}")
 
 
 def _entry(holder: str, path: str, p: Path) -> EvidenceFile:
     st = p.lstat()
     reason = ""
-    if p.is_symlink():
+    if stat.S_ISLNK(st.st_mode):
         reason = "symbolic link, not followed"
-    elif not p.is_file():
+    elif not stat.S_ISREG(st.st_mode):
         reason = "special file (device, socket or pipe)"
     return EvidenceFile(holder, path, p, st.st_size if not reason else 0, st.st_mtime, reason)

@@ -10,8 +10,7 @@ from .. import __version__, identifiers
 from ..case.store import CaseStore
 from ..detect.matcher import find
 from ..detect.normalize import fold
-from ..detect.patterns import ALL_TYPES
-from ..detect.validate import resolve
+from ..detect.validate import resolve, type_names
 from ..export import mask_ids, mask_name, mask_value
 from ..inspect import status_summary
 from ..profiles import Profile
@@ -48,8 +47,10 @@ def redact(s: str) -> str:
         return s
     folded = fold(s)
     found = find(folded)
-    types, values = resolve([ALL_TYPES[i] for i in found.types.tolist()], found.raws)
-    hits = [(r, mask_value(t, v)) for r, t, v in zip(found.raws, types, values) if v is not None and t != "masked"]
+    codes, values = resolve(found.types, found.raws)
+    types = type_names(codes).to_pylist()
+    hits = [(r, mask_value(t, v)) for r, t, v in zip(found.raws, types, values.to_pylist())
+            if v is not None and t != "masked"]
     for raw, masked in hits:
         folded = folded.replace(raw, masked)
     return folded if hits else s

@@ -1,0 +1,168 @@
+"""Records built column-wise from the identifiers found: table rows and lines of text.
+
+A record lists its subject's identifiers (`ids`, `type:value;...`), identifiers on it
+that are not the subject's (`other_ids`), a name, typed fields and its text.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from json.encoder import encode_basestring
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from .validate import PERSON_CODES, type_names
+
+# A Chinese name: 2-4 Han characters standing alone at the start of a line or right
+# before an identifier, separated by a delimiter.
+NAME_RE = re.compile(r"(?<![\u4e00-\u9fff])([\u4e00-\u9fff]{2,4})(?=[\s,，;；|:：\t\-]*$)")
+LINE_START_NAME_RE = re.compile(r"^\s*([\u4e00-\u9fff]{2,4})(?=[\s,，;；|\t\-]|$)")
+# Characters `json.dumps` escapes in a string.
+JSON_ESCAPED = r'[\x00-\x1f"\\]'
+
+
+@dataclass
+class Hits:
+    """Candidates as columns, in scan order: where they are (`keys`: table row or text line),
+    type code and value (null: invalid)."""
+
+    keys: np.ndarray
+    codes: np.ndarray
+    values: pa.Array
+
+    def pick(self, mask: np.ndarray) -> "Hits":
+        return Hits(self.keys[mask], self.codes[mask], self.values.filter(pa.array(mask)))
+
+
+@dataclass
+class Records:
+    """Record columns, one entry per record key (`keys`, ascending)."""
+
+    keys: np.ndarray
+    ids: pa.Array
+    other_ids: pa.Array
+
+
+# -- identifiers per record ------------------------------------------------------
+
+def row_ids(hits: Hits, non_subject: np.ndarray) -> Records:
+    """Table rows with a person identifier of the subject, valid or invalid.
+
+    `non_subject[i]` says the i-th hit stands in a column of someone else (a contact,
+    a callee). A subject's value repeated on the row counts once; others' all count.
+    """
+    person = PERSON_CODES[hits.codes]
+    valid = hits.values.is_valid().to_numpy(zero_copy_only=False)
+    subject = person & valid & ~non_subject
+    keys = np.unique(hits.keys[person & ~non_subject])
+    subject[subject] = first_occurrences(hits.pick(subject))
+    return Records(keys, _joined(hits.pick(subject), keys), _joined(hits.pick(person & valid & non_subject), keys))
+
+
+def line_ids(hits: Hits) -> Records:
+    """Lines with a person identifier, valid or invalid.
+
+    On a line the first value of each type is the subject's; a later, different
+    value of a type already there (a callee after a caller) goes to `other_ids`.
+    """
+    person = PERSON_CODES[hits.codes]
+    keys = np.unique(hits.keys[person])
+    hits = hits.pick(person & hits.values.is_valid().to_numpy(zero_copy_only=False))
+    subject = first_occurrences(Hits(hits.keys, hits.codes, pa.nulls(len(hits.keys), pa.string())))
+    other = first_occurrences(hits) & ~subject
+    return Records(keys, _joined(hits.pick(subject), keys), _joined(hits.pick(other), keys))
+
+
+def first_occurrences(hits: Hits) -> np.ndarray:
+    """Mask of the hits whose (key, type, value) has not occurred before them."""
+    n = len(hits.keys)
+    if not n:
+        return np.zeros(0, dtype=bool)
+    values = pc.dictionary_encode(hits.values).indices.fill_null(-1).to_numpy(zero_copy_only=False)
+    order = np.lexsort((np.arange(n), values, hits.codes, hits.keys))
+    k, c, v = hits.keys[order], hits.codes[order], values[order]
+    new = np.ones(n, dtype=bool)
+    new[1:] = (k[1:] != k[:-1]) | (c[1:] != c[:-1]) | (v[1:] != v[:-1])
+    out = np.zeros(n, dtype=bool)
+    out[order[new]] = True
+    return out
+
+
+def _joined(hits: Hits, keys: np.ndarray) -> pa.Array:
+    """Per key of `keys`, its hits' `type:value` in scan order joined by `;` (null: none)."""
+    inside = np.isin(hits.keys, keys)
+    hits = hits.pick(inside) if not inside.all() else hits
+    if not len(hits.keys):
+        return pa.nulls(len(keys), pa.string())
+    order = np.argsort(hits.keys, kind="stable")
+    pairs = pc.binary_join_element_wise(type_names(hits.codes[order]), hits.values.take(pa.array(order)), ":")
+    k = hits.keys[order]
+    offsets = np.searchsorted(k, keys, side="left")
+    counts = np.searchsorted(k, keys, side="right") - offsets
+    lists = pa.ListArray.from_arrays(pa.array(np.append(offsets, len(k)), pa.int32()), pairs)
+    return pc.if_else(pa.array(counts > 0), pc.binary_join(lists, ";"), pa.scalar(None, pa.string()))
+
+
+# -- the rest of a table row -------------------------------------------------------
+
+def non_empty(col: pa.Array) -> pa.Array:
+    """The column with empty strings as nulls."""
+    return pc.if_else(pc.equal(col, ""), pa.scalar(None, col.type), col)
+
+
+def first_name(columns: list[pa.Array]) -> pa.Array:
+    """Per row, the first non-empty value of the name columns."""
+    return pc.coalesce(*[non_empty(c) for c in columns]) if len(columns) > 1 else non_empty(columns[0])
+
+
+def row_text(columns: list[pa.Array]) -> pa.Array:
+    """Per row, its non-empty cells joined by `|`."""
+    if not columns:
+        return pa.nulls(0, pa.string())
+    return pc.binary_join_element_wise(*[non_empty(c) for c in columns], "|", null_handling="skip")
+
+
+def fields_json(columns: list[tuple[str, pa.Array]], n: int) -> pa.Array:
+    """Per row, the JSON object role -> value of its non-empty typed cells (as `json.dumps` writes it)."""
+    if not columns:
+        return pa.nulls(n, pa.string())
+    keys = [r for r, _ in columns]
+    if len(set(keys)) < len(keys):   # a role twice: the dict keeps the first key's place, the last value
+        lists = [(r, c.to_pylist()) for r, c in columns]
+        return pa.array([
+            json.dumps(typed, ensure_ascii=False) if (typed := {r: v[i] for r, v in lists if v[i] not in (None, "")})
+            else None for i in range(n)], pa.string())
+    members = [pc.binary_join_element_wise(json.dumps(r, ensure_ascii=False) + ": ", _json_string(non_empty(c)), "")
+               for r, c in columns]
+    body = pc.binary_join_element_wise(*members, ", ", null_handling="skip")
+    some = pc.is_valid(pc.coalesce(*members)) if len(members) > 1 else pc.is_valid(members[0])
+    return pc.if_else(some, pc.binary_join_element_wise("{", body, "}", ""), pa.scalar(None, pa.string()))
+
+
+def _json_string(col: pa.Array) -> pa.Array:
+    """Each value as a JSON string literal (`json.dumps(v, ensure_ascii=False)`); nulls stay null."""
+    quoted = pc.binary_join_element_wise('"', col, '"', "")
+    special = pc.fill_null(pc.match_substring_regex(col, JSON_ESCAPED), False)
+    idx = np.flatnonzero(special.to_numpy(zero_copy_only=False))
+    if not len(idx):
+        return quoted
+    escaped = pa.array([encode_basestring(v) for v in col.take(pa.array(idx)).to_pylist()], pa.string())
+    return pc.replace_with_mask(quoted, special, escaped)
+
+
+# -- the rest of a line ------------------------------------------------------------
+
+def line_name(prefix: str, at_block_start: bool) -> str | None:
+    """A name standing at the line's start (first line of a block only) or right before its first identifier.
+
+    `prefix` is the line up to its first person identifier.
+    """
+    m = LINE_START_NAME_RE.match(prefix) if at_block_start else None
+    if m:
+        return m.group(1)
+    m = NAME_RE.search(prefix)
+    return m.group(1) if m else None

@@ -1,0 +1,77 @@
+"""Text of many documents scanned as one run gives what each document alone gives."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from leaktrace.case.store import CaseStore
+from leaktrace.detect import engine
+from leaktrace.detect.engine import Detector
+from leaktrace.ingest.scan import Scanner
+
+# Valid mobiles (no real person's); line 2 of each file holds a caller and a callee.
+TEXT = "张三 13800138000\ncall 13800138000 -> 13900139000\n无号码行\n"
+
+
+def _evidence(root: Path, files: int) -> Path:
+    for i in range(files):
+        f = root / "h" / f"chat{i:03d}.txt"
+        f.parent.mkdir(parents=True, exist_ok=True)
+        f.write_text(("备注\n" * i) + TEXT, encoding="utf-8")
+    return root
+
+
+def _scan(root: Path, case: Path, **kw) -> CaseStore:
+    store = CaseStore(case, create=True)
+    Scanner(store, Detector(), **kw).scan(root)
+    return store
+
+
+def _rows(store: CaseStore, query: str) -> list[tuple]:
+    with store.connect() as con:
+        return con.execute(query).fetchall()
+
+
+def test_run_of_documents_equals_documents_alone(tmp_path, monkeypatch):
+    root = _evidence(tmp_path / "ev", 30)
+    together = _scan(root, tmp_path / "together")
+    monkeypatch.setattr(engine, "QUEUE_CHARS", 1)           # every block scanned alone
+    alone = _scan(root, tmp_path / "alone")
+    for q in ("SELECT * FROM findings ORDER BY path, byte_offset",
+              "SELECT * FROM records ORDER BY path, record",
+              "SELECT path, findings, records, status FROM manifest ORDER BY path"):
+        assert _rows(together, q) == _rows(alone, q)
+    recs = _rows(together, "SELECT path, record, row, ids, other_ids, name FROM records "
+                           "WHERE path LIKE '%chat005.txt' ORDER BY record")
+    assert [r[1:] for r in recs] == [
+        (1, 6, "cn_mobile:13800138000", None, "张三"),
+        (2, 7, "cn_mobile:13800138000", "cn_mobile:13900139000", None),
+    ]
+    assert _rows(together, "SELECT sum(findings), sum(records) FROM manifest") == [(90, 60)]
+
+
+def test_detection_failure_stays_with_its_document(tmp_path, monkeypatch):
+    root = _evidence(tmp_path / "ev", 5)
+    (root / "h" / "chat002.txt").write_text("炸弹 13800138000\n", encoding="utf-8")
+    real = engine.scan_text
+
+    def failing(run):
+        if any("炸弹" in b.text for b in run.blocks):
+            raise RuntimeError("boom")
+        return real(run)
+
+    monkeypatch.setattr(engine, "scan_text", failing)
+    store = _scan(root, tmp_path / "case")
+    rows = dict((p.rsplit("/", 1)[-1], (s, r, f)) for p, s, r, f in
+                _rows(store, "SELECT path, status, reason, findings FROM manifest"))
+    assert rows["chat002.txt"][0] == "failed" and "detection failed: RuntimeError: boom" in rows["chat002.txt"][1]
+    assert all(rows[f"chat{i:03d}.txt"] == ("done", None, 3) for i in (0, 1, 3, 4))
+
+
+@pytest.mark.parametrize("batch_files", [1, 2])
+def test_counts_are_filled_per_batch(tmp_path, batch_files):
+    root = _evidence(tmp_path / "ev", 5)
+    store = _scan(root, tmp_path / "case", batch_files=batch_files)
+    assert _rows(store, "SELECT count(*), sum(findings), sum(records) FROM manifest") == [(5, 15, 10)]
