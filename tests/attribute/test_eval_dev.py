@@ -6,17 +6,15 @@ import json
 
 import pytest
 
-from eval_helpers import EVAL_DEV, SCORER, cli, register_references, score
+from eval_helpers import EVAL_DEV, SCORER, cli, score
 
 pytestmark = pytest.mark.skipif(not SCORER.exists(), reason="shared/eval is not beside the repository")
 
 
-def test_dev_attribution_top1(tmp_path):
-    case = tmp_path / "case"
-    cli("scan", str(EVAL_DEV / "evidence"), "--case", str(case))
-    register_references(EVAL_DEV, case)
+def test_dev_attribution_top1(dev_case):
+    work, case, _ = dev_case
     cli("canary", "add", str(EVAL_DEV / "canaries.csv"), "--case", str(case))
-    out = tmp_path / "attr.json"
+    out = work / "attr.json"
     out.write_text(cli("attribute", "--case", str(case), "--json").stdout)
     result = score("attribute", EVAL_DEV / "truth", out)
     assert result["top1_accuracy"] >= 0.95 and result["canary_top1_accuracy"] == 1.0, result

@@ -6,16 +6,9 @@ import json
 
 import pytest
 
-from eval_helpers import EVAL_DEV, SCORER, cli, register_references, scan_and_export, score
+from eval_helpers import EVAL_DEV, SCORER, cli, score
 
 pytestmark = pytest.mark.skipif(not SCORER.exists(), reason="shared/eval is not beside the repository")
-
-
-@pytest.fixture(scope="module")
-def dev_case(tmp_path_factory):
-    work = tmp_path_factory.mktemp("dev")
-    case, findings = scan_and_export(EVAL_DEV, work)
-    return work, case, findings
 
 
 def test_findings_precision_and_recall_per_type(dev_case):
@@ -27,7 +20,6 @@ def test_findings_precision_and_recall_per_type(dev_case):
 
 def test_counts_match_truth_exactly(dev_case):
     work, case, _ = dev_case
-    register_references(EVAL_DEV, case)
     out = work / "count.json"
     out.write_text(cli("count", "--case", str(case), "--json").stdout)
     result = score("count", EVAL_DEV / "truth", out)
