@@ -125,10 +125,9 @@ def _tie_overlap(con: duckdb.DuckDBPyConnection) -> None:
     identifiers, the most tokens of the record's text any row of each shares with it."""
     con.execute("""
         CREATE OR REPLACE TEMP TABLE ties AS
-        SELECT c.rid, c.source FROM cand c
-        JOIN (SELECT rid, max(shared) AS top FROM cand GROUP BY rid HAVING count(*) > 1) m
-          ON m.rid = c.rid AND c.shared = m.top
-        QUALIFY count(*) OVER (PARTITION BY c.rid) > 1""")
+        WITH m AS (SELECT rid, max(shared) AS top FROM cand GROUP BY rid HAVING count(*) > 1),
+        t AS (SELECT c.rid, c.source FROM cand c JOIN m ON m.rid = c.rid AND c.shared = m.top)
+        SELECT * FROM t SEMI JOIN (SELECT rid FROM t GROUP BY rid HAVING count(*) > 1) USING (rid)""")
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE tie_rec_tokens AS
         SELECT rid, {_token_hashes('text')} AS toks
@@ -142,6 +141,6 @@ def _tie_overlap(con: duckdb.DuckDBPyConnection) -> None:
         FROM ref SEMI JOIN (SELECT DISTINCT fid FROM tie_rows) USING (fid)""")
     con.execute("""
         CREATE OR REPLACE TEMP TABLE tie_overlap AS
-        SELECT t.rid, t.source, max(len(list_intersect(r.toks, f.toks))) AS overlap
+        SELECT t.rid, t.source, max(len(list_filter(r.toks, lambda x: list_contains(f.toks, x)))) AS overlap
         FROM tie_rows t JOIN tie_rec_tokens r USING (rid) JOIN tie_ref_tokens f USING (fid)
         GROUP BY ALL""")
