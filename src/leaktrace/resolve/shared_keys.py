@@ -23,28 +23,31 @@ WEAK_KEYS = ("cn_mobile", "phone", "bank_card", "email", "iban")
 NAME_SQL = "nullif(lower(replace(regexp_replace(coalesce(name, ''), '[\\s·.•・]', '', 'g'), '＊', '*')), '')"
 
 
-def _named_weak_keys(view: str, eid: str) -> str:
-    """SQL of `(eid, k, name)`: the weak keys of the named table rows of `view`."""
+def _weak_keys(view: str, eid: str, name: str, key: str) -> str:
+    """SQL of `(eid, k, name)`: the weak keys of the named table rows of `view`, with key and
+    name given by the SQL expressions `key` (of the key string `key`) and `name` (of `name`)."""
     weak = ", ".join(f"'{t}'" for t in WEAK_KEYS)
     return f"""
-        SELECT eid, {key_id('key')} AS k, name FROM (
-          SELECT {eid} AS eid, {NAME_SQL} AS name, unnest(string_split(ids, ';')) AS key
+        SELECT eid, {key} AS k, {name} AS name FROM (
+          SELECT {eid} AS eid, name, unnest(string_split(ids, ';')) AS key
           FROM {view} WHERE kind = 'row' AND ids IS NOT NULL AND name IS NOT NULL)
-        WHERE name IS NOT NULL AND split_part(key, ':', 1) IN ({weak})"""
+        WHERE split_part(key, ':', 1) IN ({weak})"""
 
 
 def split_shared_keys(con: duckdb.DuckDBPyConnection) -> int:
     """Create `split_rec` and `split_ref`; returns the number of keys split."""
-    rec, ref = _named_weak_keys("rec", "rid"), _named_weak_keys("ref", "fid")
-    # Keys named more than one way (cheap: name hashes, no rows kept), then those rows.
+    # Keys written with more than one name (cheap: 64-bit hashes of raw names and keys, no
+    # rows kept; a hash collision only adds a candidate), then their rows, names normalised.
+    raw = [_weak_keys(v, e, "hash(name)", "hash(key)") for v, e in (("rec", "rid"), ("ref", "fid"))]
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE multi_named AS
-        SELECT k FROM (SELECT k, hash(name) AS h FROM ({rec}) UNION ALL SELECT k, hash(name) FROM ({ref}))
-        GROUP BY k HAVING min(h) <> max(h)""")
+        SELECT k AS h FROM ({raw[0]} UNION ALL {raw[1]}) GROUP BY k HAVING min(name) <> max(name)""")
+    rec, ref = (_weak_keys(v, e, NAME_SQL, "key") for v, e in (("rec", "rid"), ("ref", "fid")))
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE named_rows AS
-        SELECT false AS is_ref, * FROM ({rec}) SEMI JOIN multi_named USING (k)
-        UNION ALL SELECT true, * FROM ({ref}) SEMI JOIN multi_named USING (k)""")
+        SELECT is_ref, eid, {key_id('k')} AS k, name FROM (
+          SELECT false AS is_ref, * FROM ({rec}) UNION ALL SELECT true, * FROM ({ref}))
+        WHERE hash(k) IN (SELECT h FROM multi_named) AND name IS NOT NULL""")
     con.execute("""
         CREATE OR REPLACE TEMP TABLE split_keys AS
         WITH n AS (SELECT DISTINCT k, name FROM named_rows)
