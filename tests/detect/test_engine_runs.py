@@ -75,3 +75,13 @@ def test_counts_are_filled_per_batch(tmp_path, batch_files):
     root = _evidence(tmp_path / "ev", 5)
     store = _scan(root, tmp_path / "case", batch_files=batch_files)
     assert _rows(store, "SELECT count(*), sum(findings), sum(records) FROM manifest") == [(5, 15, 10)]
+
+
+def test_line_start_name_on_every_line(tmp_path):
+    """A name opening a line is the record's name on any line of a text, not only its first."""
+    f = tmp_path / "ev" / "h" / "notes.txt"
+    f.parent.mkdir(parents=True)
+    f.write_text("李四 2016-03-01 手机 13800138000\n备注\n王五，2016-03-02 电话 13900139000\n"
+                 "好的 13700137000\n", encoding="utf-8")
+    store = _scan(tmp_path / "ev", tmp_path / "case")
+    assert _rows(store, "SELECT row, name FROM records ORDER BY record") == [(1, "李四"), (3, "王五"), (4, "好的")]

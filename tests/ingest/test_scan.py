@@ -61,6 +61,24 @@ def test_manifest_rows_and_statuses(evidence, tmp_path):
     assert not (tmp_path / "escape.txt").exists() and not (evidence / "escape.txt").exists()
 
 
+def test_files_read_once_scan_as_streamed(evidence, tmp_path, monkeypatch):
+    """Small files are read once into memory; the case is the one streaming every file gives."""
+    from leaktrace.detect.engine import Detector
+    from leaktrace.ingest import scan
+
+    build_tree(evidence)
+    (evidence / "li" / "big.csv").write_bytes(CSV + "李四,33030419851006304X,15572422383\n".encode() * 2000)
+    cases = []
+    for whole in (scan.WHOLE_BYTES, 0):
+        monkeypatch.setattr(scan, "WHOLE_BYTES", whole)
+        store = CaseStore(tmp_path / f"case{whole}", create=True)
+        Scanner(store, Detector()).scan(evidence)
+        with store.connect() as con:
+            cases.append([con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall()
+                          for t in ("findings", "records", "manifest")])
+    assert cases[0] == cases[1] and len(cases[0][1]) > 2000
+
+
 def test_rescan_adds_nothing_twice(evidence, tmp_path):
     build_tree(evidence)
     store = CaseStore(tmp_path / "case", create=True)

@@ -17,8 +17,8 @@ import pyarrow.compute as pc
 
 from .validate import PERSON_CODES, type_names
 
-# A Chinese name: 2-4 Han characters standing alone at the start of a line or right
-# before an identifier, separated by a delimiter.
+# A Chinese name: 2-4 Han characters standing alone at the start of a line (any line of
+# a text) or right before an identifier, separated by a delimiter.
 NAME_RE = re.compile(r"(?<![\u4e00-\u9fff])([\u4e00-\u9fff]{2,4})(?=[\s,，;；|:：\t\-]*$)")
 LINE_START_NAME_RE = re.compile(r"^\s*([\u4e00-\u9fff]{2,4})(?=[\s,，;；|\t\-]|$)")
 # Characters `json.dumps` escapes in a string.
@@ -156,13 +156,10 @@ def _json_string(col: pa.Array) -> pa.Array:
 
 # -- the rest of a line ------------------------------------------------------------
 
-def line_name(prefix: str, at_block_start: bool) -> str | None:
-    """A name standing at the line's start (first line of a block only) or right before its first identifier.
+def line_name(prefix: str) -> str | None:
+    """A name standing at the line's start or right before its first identifier.
 
     `prefix` is the line up to its first person identifier.
     """
-    m = LINE_START_NAME_RE.match(prefix) if at_block_start else None
-    if m:
-        return m.group(1)
-    m = NAME_RE.search(prefix)
+    m = LINE_START_NAME_RE.match(prefix) or NAME_RE.search(prefix)
     return m.group(1) if m else None

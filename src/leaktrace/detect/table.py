@@ -9,6 +9,7 @@ one cell) go through the text scanner, a column's such cells in one pass.
 from __future__ import annotations
 
 import re
+from re._constants import MAXREPEAT
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -46,12 +47,20 @@ def to_re2(pattern: str) -> str:
 
 
 @lru_cache(maxsize=None)
-def _whole_patterns() -> list[tuple[int, str]]:
-    return [(RANK[t], to_re2(f"^(?:{identifiers.get(t).CANDIDATE})$")) for t in WHOLE_CELL_TYPES]
+def _whole_patterns() -> list[tuple[int, str, tuple[int, float]]]:
+    """(type code, RE2 pattern, (shortest, longest) match in characters) of each whole-cell type."""
+    out = []
+    for t in WHOLE_CELL_TYPES:
+        pattern = f"^(?:{identifiers.get(t).CANDIDATE})$"
+        lo, hi = re._parser.parse(pattern).getwidth()
+        out.append((RANK[t], to_re2(pattern), (lo, hi if hi < MAXREPEAT else np.inf)))
+    return out
 
 
 def columns_of(tb: TableBatch) -> list[pa.Array]:
     """The batch's cells as one Arrow string array per column (ragged rows padded with nulls)."""
+    if tb.arrays is not None:
+        return tb.arrays
     rows = tb.rows
     width = max([len(tb.columns)] + [len(r) for r in rows])
     if all(len(r) == width for r in rows):
@@ -106,26 +115,70 @@ def _role(tb: TableBatch, j: int, col: pa.Array, share: dict[str, float]) -> str
 
 
 def _scan_column(col: pa.Array) -> tuple[np.ndarray, np.ndarray, pa.Array]:
-    """Candidates of one column: (rows, type codes, raw texts); whole cells first, then the residue."""
+    """Candidates of one column: (rows, type codes, raw texts); whole cells first, then the residue.
+
+    A pattern is tried only on the cells whose bytes it could match (`_cell_bytes`).
+    """
     empty = (np.zeros(0, np.int64), np.zeros(0, np.int64), pa.array([], pa.string()))
     if col.null_count == len(col):
         return empty
     s = pc.utf8_trim_whitespace(pc.utf8_normalize(col.fill_null(""), "NFKC"))
-    claimed = pc.equal(s, "")
+    flags, lengths = _cell_bytes(s)
+    claimed = lengths == 0
+    numeric = (flags & _OTHER) == 0
     parts = []
-    for code, pattern in _whole_patterns():
-        m = pc.and_(pc.match_substring_regex(s, pattern), pc.invert(claimed))
-        idx = pc.indices_nonzero(m)
-        if len(idx):
-            parts.append((idx.to_numpy(), np.full(len(idx), code), pc.take(s, idx)))
-            claimed = pc.or_(claimed, m)
-    residue = pc.indices_nonzero(pc.and_(pc.invert(claimed), pc.match_substring_regex(s, RESIDUE_RE)))
+    for code, pattern, (lo, hi) in _whole_patterns():
+        need = {RANK["email"]: (flags & _AT) > 0, RANK[MASKED]: (flags & _MASK) > 0}.get(code, numeric)
+        # lengths are in bytes: an upper bound in characters holds for ASCII (numeric) cells only
+        m = _matching(s, pattern, need & (lengths >= lo) & ((lengths <= hi) | ~numeric) & ~claimed)
+        if m.any():
+            idx = np.flatnonzero(m)
+            parts.append((idx, np.full(len(idx), code), s.take(pa.array(idx))))
+            claimed |= m
+    residue = np.flatnonzero(_matching(s, RESIDUE_RE, ((flags & (_DIGIT | _AT)) > 0) & ~claimed))
     if len(residue):
-        parts.append(_scan_cells(col, residue.to_numpy()))
+        parts.append(_scan_cells(col, residue))
     if not parts:
         return empty
     return (np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts]),
             pa.concat_arrays([p[2].cast(pa.string()) for p in parts]))
+
+
+# Per byte, what it may take part in: a digit, `@`, a mask character (`*`, `X`, `x`, the lead
+# byte of `×`), or none of the characters of the numeric types (digits, ` +().-Xx`).
+_DIGIT, _AT, _MASK, _OTHER = 1, 2, 4, 8
+_BYTE_FLAGS = np.full(256, _OTHER, dtype=np.uint8)
+_BYTE_FLAGS[list(b" +().-")] = 0
+_BYTE_FLAGS[list(b"0123456789")] = _DIGIT
+_BYTE_FLAGS[list(b"Xx")] = _MASK
+_BYTE_FLAGS[ord("*")] = _MASK | _OTHER
+_BYTE_FLAGS[0xC3] = _MASK | _OTHER
+_BYTE_FLAGS[ord("@")] = _AT | _OTHER
+
+
+def _cell_bytes(s: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """Per cell of a string array: the union of its bytes' `_BYTE_FLAGS`, and its length in bytes."""
+    offsets = np.frombuffer(s.buffers()[1], dtype=np.int32)[s.offset:s.offset + len(s) + 1]
+    lengths = np.diff(offsets).astype(np.int64)
+    flags = np.zeros(len(s), dtype=np.uint8)
+    filled = lengths > 0
+    if filled.any():
+        data = np.frombuffer(s.buffers()[2], dtype=np.uint8)
+        flags[filled] = np.bitwise_or.reduceat(_BYTE_FLAGS[data], offsets[:-1][filled])
+    return flags, lengths
+
+
+def _matching(s: pa.Array, pattern: str, among: np.ndarray) -> np.ndarray:
+    """Mask of the cells `among` (a mask) that match `pattern`; the rest are not tried."""
+    k = int(np.count_nonzero(among))
+    if not k:
+        return among
+    if 2 * k > len(s):
+        return among & pc.match_substring_regex(s, pattern).to_numpy(zero_copy_only=False)
+    idx = np.flatnonzero(among)
+    out = np.zeros(len(s), dtype=bool)
+    out[idx] = pc.match_substring_regex(s.take(pa.array(idx)), pattern).to_numpy(zero_copy_only=False)
+    return out
 
 
 def _scan_cells(col: pa.Array, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray, pa.Array]:

@@ -8,7 +8,7 @@ so each is found as in its block alone; every line of the run keeps its own key.
 from __future__ import annotations
 
 import codecs
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Sequence
 
 import numpy as np
@@ -32,6 +32,7 @@ class Run:
     chars: np.ndarray
     starts: np.ndarray          # char offset of each block in `text`
     newlines: np.ndarray        # char offsets of the line breaks in `text`
+    cums: dict[str, np.ndarray] = field(default_factory=dict)   # see `byte_counts`
 
     @classmethod
     def of(cls, blocks: Sequence[TextBlock]) -> "Run":
@@ -39,6 +40,14 @@ class Run:
         chars = _codepoints(text)
         lengths = np.array([len(b.text) + 1 for b in blocks], dtype=np.int64)
         return cls(blocks, text, chars, np.cumsum(lengths) - lengths, np.flatnonzero(chars == 10))
+
+    def byte_counts(self, codec: str) -> np.ndarray:
+        """Encoded length in `codec` of each prefix of `text` (kept per codec for the run)."""
+        cum = self.cums.get(codec)
+        if cum is None:
+            cum = self.cums[codec] = np.zeros(len(self.chars) + 1, dtype=np.int64)
+            np.cumsum(_widths(self.chars, codec), out=cum[1:])
+        return cum
 
     def block_of(self, pos: np.ndarray) -> np.ndarray:
         """The block each char offset of `text` lies in."""
@@ -98,8 +107,7 @@ def line_records(run: Run, scan: TextScan) -> LineRecords:
     line_start, line_end = breaks[recs.keys] + 1, breaks[recs.keys + 1]
     text = run.text
     bodies = [text[s:e] for s, e in zip(line_start.tolist(), line_end.tolist())]
-    at_start = (line_start == run.starts[which]).tolist()
-    names = [line_name(b[:f], s) for b, f, s in zip(bodies, (first_at - line_start).tolist(), at_start)]
+    names = [line_name(b[:f]) for b, f in zip(bodies, (first_at - line_start).tolist())]
     return LineRecords(which, scan.lines[person][first], _byte_offsets(run, which, line_start),
                        pc.utf8_rtrim(pa.array(bodies, pa.string()), "\r"), pa.array(names, pa.string()),
                        recs.ids, recs.other_ids)
@@ -130,8 +138,7 @@ def _byte_offsets(run: Run, which: np.ndarray, pos: np.ndarray) -> np.ndarray:
             out[sel] += [len(run.blocks[b].text[:s].encode(mode, errors="replace")) - s
                          for b, s in zip(which[sel].tolist(), local[sel].tolist())]
             continue
-        cum = np.zeros(len(run.chars) + 1, dtype=np.int64)
-        np.cumsum(_widths(run.chars, mode), out=cum[1:])
+        cum = run.byte_counts(mode)
         out[sel] += cum[pos[sel]] - cum[run.starts[which[sel]]] - local[sel]
     return out
 

@@ -24,6 +24,7 @@ from .units import Document, Member, TableBatch, TextBlock, Unreadable
 from .walk import EvidenceFile, walk
 
 HEAD_BYTES = 8192
+WHOLE_BYTES = 16 << 20   # files up to this size are read once into memory; larger ones are streamed
 
 
 class DocumentScan(Protocol):
@@ -130,9 +131,8 @@ class Scanner:
         if ef.skip_reason:
             self._rows.append(_row(ef.path, None, 0, 0, status="skipped", reason=ef.skip_reason, **base))
             return
-        doc = Document(path=ef.path, name=ef.abspath.name, size=ef.size, open=lambda p=ef.abspath: open(p, "rb"))
         try:
-            self._scan_document(doc, ef.holder, None, batch, mtime)
+            self._scan_document(_file_document(ef), ef.holder, None, batch, mtime)
         except OSError as exc:
             self._rows.append(_row(ef.path, None, 0, ef.size, status="failed",
                                    reason=f"cannot read file: {exc.strerror or exc}", **base))
@@ -140,7 +140,7 @@ class Scanner:
 
     def _scan_document(self, doc: Document, holder: str, parent: str | None, batch: Batch, mtime: str | None = None) -> None:
         self.stats.documents += 1
-        digest, head = hash_document(doc.open)
+        digest, head = _hash_and_head(doc)
         fmt = sniff(doc.name, head, doc.open)
         row = _row(doc.path, parent, doc.depth, doc.size, holder=holder, mtime=mtime, sha256=digest, format=fmt)
         if fmt in CONTAINER_FORMATS:
@@ -203,8 +203,26 @@ class Scanner:
     def _scan_member(self, doc: Document, unit: Member, holder: str, batch: Batch) -> None:
         label = containers.member_label(unit.name)
         member = Document(path=f"{doc.path}!{label}", name=label.rsplit("/", 1)[-1], size=len(unit.data),
-                          open=lambda d=unit.data: io.BytesIO(d), depth=doc.depth + 1)
+                          open=lambda d=unit.data: io.BytesIO(d), depth=doc.depth + 1, data=unit.data)
         self._scan_document(member, holder, doc.path, batch)
+
+
+def _file_document(ef: EvidenceFile) -> Document:
+    """The document of a file on disk: a small file's bytes read once and served from memory
+    (hashing, sniffing and reading then share them), a large file reopened for each pass."""
+    name = ef.abspath.name
+    if ef.size > WHOLE_BYTES:
+        return Document(path=ef.path, name=name, size=ef.size, open=lambda p=ef.abspath: open(p, "rb"))
+    with open(ef.abspath, "rb") as f:
+        data = f.read()
+    return Document(path=ef.path, name=name, size=ef.size, open=lambda: io.BytesIO(data), data=data)
+
+
+def _hash_and_head(doc: Document) -> tuple[str, bytes]:
+    """SHA-256 of a document and its first bytes, from its bytes in memory when it has them."""
+    if doc.data is None:
+        return hash_document(doc.open)
+    return hashlib.sha256(doc.data).hexdigest(), doc.data[:HEAD_BYTES]
 
 
 def hash_document(opener: Callable[[], IO[bytes]]) -> tuple[str, bytes]:

@@ -8,6 +8,7 @@ import re
 import zlib
 import zipfile
 from collections import Counter
+from itertools import repeat
 from typing import IO, Callable
 
 HEAD_SIZE = 4096
@@ -34,8 +35,9 @@ _TEXT_CONTROL = bytes(sorted(set(range(0x20)) - {0x09, 0x0A, 0x0C, 0x0D, 0x1B}))
 _EMAIL_HEADER = re.compile(
     rb"^(?:Received|Return-Path|From|To|Subject|Date|Message-I[Dd]|MIME-Version|"
     rb"Delivered-To|X-[\w-]+|Content-Type):[ \t]", re.M)
-_SQL = re.compile(rb"^\s*(?:--|/\*!|CREATE TABLE|INSERT INTO|DROP TABLE|SET |COPY |"
-                  rb"LOCK TABLES|BEGIN;|PRAGMA )", re.I | re.M)
+_SQL_WORDS = (b"--", b"/*!", b"CREATE TABLE", b"INSERT INTO", b"DROP TABLE", b"SET ", b"COPY ",
+              b"LOCK TABLES", b"BEGIN;", b"PRAGMA ")
+_SQL = re.compile(rb"^\s*(?:" + b"|".join(re.escape(w) for w in _SQL_WORDS) + rb")", re.I | re.M)
 _DELIMS = b",;\t|"
 
 ZipOpener = Callable[[], IO[bytes]]
@@ -145,11 +147,20 @@ def _text_kind(ext: str, head: bytes) -> str:
         kind = _json_kind(probe)
         if kind:
             return kind
-    if len(_SQL.findall(probe)) >= 2:
+    if sql_statements(probe) >= 2:
         return "sql"
     if _consistently_delimited(probe):
         return "csv"
     return "text"
+
+
+def sql_statements(probe: bytes) -> int:
+    """How many lines start, after blank space, with an SQL dump statement keyword (any case);
+    the expression is not tried on text that holds none of them."""
+    upper = probe.upper()
+    if not any(w in upper for w in _SQL_WORDS):
+        return 0
+    return len(_SQL.findall(probe))
 
 
 def _json_kind(probe: bytes) -> str:
@@ -169,7 +180,9 @@ def _consistently_delimited(head: bytes) -> bool:
     if len(lines) < 3:
         return False
     for d in _DELIMS:
-        mode, k = Counter(ln.count(d) for ln in lines).most_common(1)[0]
+        if d not in head:
+            continue
+        mode, k = Counter(map(bytes.count, lines, repeat(d))).most_common(1)[0]
         if mode >= 1 and k >= 0.9 * len(lines):
             return True
     return False

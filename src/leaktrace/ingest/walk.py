@@ -38,7 +38,7 @@ def walk(root: Path, holder: str | None = None) -> Iterator[EvidenceFile]:
             yield _entry(ROOT_HOLDER, child.name, child)
 
 
-def _walk_dir(top: Path, holder: str, prefix: str) -> Iterator[EvidenceFile]:
+def _walk_dir(top: Path | str, holder: str, prefix: str) -> Iterator[EvidenceFile]:
     """A folder's files (and links to folders, not followed) sorted, then its subfolders in order;
     folders that cannot be listed are passed over."""
     try:
@@ -55,13 +55,14 @@ def _walk_dir(top: Path, holder: str, prefix: str) -> Iterator[EvidenceFile]:
         if is_folder:
             folders.append(e)
         else:
-            yield _entry(holder, f"{prefix}/{e.name}", Path(e.path))
+            yield _entry(holder, f"{prefix}/{e.name}", Path(e.path), e)
     for e in folders:
-        yield from _walk_dir(Path(e.path), holder, f"{prefix}/{e.name}")
+        yield from _walk_dir(e.path, holder, f"{prefix}/{e.name}")
 
 
-def _entry(holder: str, path: str, p: Path) -> EvidenceFile:
-    st = p.lstat()
+def _entry(holder: str, path: str, p: Path, entry: os.DirEntry | None = None) -> EvidenceFile:
+    """The file at `p`, stat'ed through its `os.scandir` entry when it has one."""
+    st = entry.stat(follow_symlinks=False) if entry is not None else p.lstat()
     reason = ""
     if stat.S_ISLNK(st.st_mode):
         reason = "symbolic link, not followed"

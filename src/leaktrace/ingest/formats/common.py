@@ -69,3 +69,15 @@ def table_batches(result: ReadResult, table: str, columns: list[str],
                          has_header=has_header, title=title)
         first_row += len(chunk)
         result.rows += len(chunk)
+
+
+def array_batches(result: ReadResult, table: str, columns: list[str], arrays: list, first_row: int = 1,
+                  has_header: bool = True, title: str = "") -> Iterator[TableBatch]:
+    """One table given as Arrow string columns, as `TableBatch`es (see `table_batches`)."""
+    result.tables += 1
+    n = len(arrays[0]) if arrays else 0
+    for start in range(0, n, BATCH_ROWS):
+        k = min(BATCH_ROWS, n - start)
+        yield TableBatch(table=table, columns=columns, first_row=first_row + start,
+                         arrays=[a.slice(start, k) for a in arrays], has_header=has_header, title=title)
+        result.rows += k

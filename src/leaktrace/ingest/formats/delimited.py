@@ -17,8 +17,8 @@ from typing import Iterator
 from ..decode import ERRORS, SAMPLE_SIZE, bom_length, codec_of, detect_encoding
 from ..sniff import extension
 from ..units import Document, ReadResult, Unit, Unreadable
-from . import text
-from .common import table_batches
+from . import arrowcsv, text
+from .common import array_batches, table_batches
 from .header import Layout, column_names, detect_layout
 
 DELIMITERS = ",\t;|"
@@ -53,9 +53,32 @@ def read(doc: Document, result: ReadResult) -> Iterator[Unit]:
     result.encoding = encoding
     sample_rows = list(islice(_reader(io.StringIO(sample), dialect.delimiter), SAMPLE_RECORDS))
     layout = detect_layout(sample_rows)
+    plain = _plain_table(doc, encoding, dialect, layout, sample_rows, result)
+    if plain is not None:
+        yield from plain
+        return
     with doc.open() as fh:
         yield from _table(fh, encoding, dialect, layout, result)
         result.text_bytes = doc.size
+
+
+def _plain_table(doc: Document, encoding: str, dialect: Dialect, layout: Layout, sample_rows: list[list[str]],
+                 result: ReadResult) -> Iterator[Unit] | None:
+    """The table's batches split by Arrow, for a document in memory whose text is plain
+    (`arrowcsv.plain`) and whose records all have the header's width; else None."""
+    if doc.data is None:
+        return None
+    text = doc.data[bom_length(encoding):].decode(codec_of(encoding), ERRORS)
+    if not arrowcsv.plain(text):
+        return None
+    header = sample_rows[layout.title_rows] if layout.has_header else None
+    columns = column_names(header, len(header) if header else dialect.width)
+    arrays = arrowcsv.columns(text, dialect.delimiter, layout.title_rows + layout.has_header, len(columns))
+    if arrays is None:
+        return None
+    result.text_bytes = doc.size
+    first = layout.title_rows + (2 if layout.has_header else 1)
+    return array_batches(result, "", columns, arrays, first, layout.has_header, layout.title)
 
 
 def _sample_text(fh, encoding: str, size: int) -> str:

@@ -12,6 +12,8 @@ import io
 import json
 from typing import Any, Iterator
 
+import pyarrow as pa
+
 from ..decode import ERRORS, bom_length, codec_of, detect_encoding
 from ..units import Document, ReadResult, TableBatch, Unit, Unreadable
 from . import text
@@ -25,7 +27,12 @@ def flatten(obj: Any, prefix: str = "", out: dict | None = None) -> dict[str, st
     out = {} if out is None else out
     if isinstance(obj, dict):
         for key, value in obj.items():
-            flatten(value, f"{prefix}.{key}" if prefix else str(key), out)
+            name = f"{prefix}.{key}" if prefix else str(key)
+            kind = type(value)
+            if kind is dict or kind is list or not name:
+                flatten(value, name, out)
+            else:   # a scalar, without a call
+                out[name] = value if kind is str else _scalar(value)
     elif isinstance(obj, list):
         if all(not isinstance(v, (dict, list)) for v in obj):
             out[prefix or "value"] = ";".join(_scalar(v) or "" for v in obj)
@@ -116,10 +123,13 @@ def _batch(records: list[dict], first: int, result: ReadResult) -> Iterator[Tabl
     """One batch of flattened objects; columns are the union of keys in first-seen order."""
     if not records:
         return
-    columns = list(dict.fromkeys(k for r in records for k in r))
-    rows = [[r.get(c) for c in columns] for r in records]
-    result.rows += len(rows)
-    yield TableBatch(table="", columns=columns, rows=rows, first_row=first)
+    keys: dict = {}
+    for r in records:
+        keys.update(r)   # a key keeps the place where it was first seen
+    columns = list(keys)
+    cells = pa.array(records, pa.struct([(c, pa.string()) for c in columns]))
+    result.rows += len(records)
+    yield TableBatch(table="", columns=columns, first_row=first, arrays=cells.flatten())
 
 
 def _whole(doc: Document, stream, result: ReadResult) -> Iterator[Unit]:

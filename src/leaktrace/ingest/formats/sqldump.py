@@ -35,6 +35,10 @@ _CREATE = re.compile(rf"CREATE\s+(?:TEMPORARY\s+)?TABLE\s+(?:IF\s+NOT\s+EXISTS\s
                      re.I | re.S)
 _COPY = re.compile(rf"COPY\s+(?:ONLY\s+)?{_NAME}\s*(?:\(([^)]*)\))?\s+FROM\s+stdin", re.I | re.S)
 _VALUE = re.compile(r"""\s*(?:'((?:[^'\\]++|\\.|'')*+)'|(\()|(\))|(,)|([^\s'(),]+))""", re.S)
+_ITEM = r"(?:'(?:[^'\\]++|\\.|'')*+'|[^\s'(),]+)"   # one string or bare word, as `_VALUE` tokens
+_SIMPLE_TUPLE = re.compile(rf"\s*\((\s*{_ITEM}(?:\s*,\s*{_ITEM})*)\s*\)", re.S)
+_SIMPLE_ITEM = re.compile(r"\s*(?:'((?:[^'\\]++|\\.|'')*+)'|([^\s'(),]+))\s*(?:,|$)", re.S)
+_COMMA = re.compile(r"\s*,")
 _QUIET = re.compile(r"(?i)(?:DROP|LOCK|UNLOCK|SET|USE|BEGIN|COMMIT|START|ALTER|PRAGMA|"
                     r"SELECT\s+pg_catalog|CREATE\s+(?:DATABASE|SCHEMA|INDEX|UNIQUE|SEQUENCE|"
                     r"FUNCTION|TRIGGER|VIEW|EXTENSION|TYPE)|COMMENT|GRANT|REVOKE|ANALYZE)\b")
@@ -247,7 +251,21 @@ def _create_columns(body: str) -> list[str]:
 
 
 def _tuples(stmt: str, pos: int, backslash: bool) -> Iterator[list[str | None]]:
-    """Rows of `VALUES (…),(…)` starting at `pos`."""
+    """Rows of `VALUES (…),(…)` starting at `pos`: simple tuples (one string or bare word per value)
+    by one match each, from the first other one on token by token (`_tokenized_tuples`)."""
+    while m := _SIMPLE_TUPLE.match(stmt, pos):
+        yield [(None if b == "NULL" else b) if b else unescape(q, backslash)
+               for q, b in _SIMPLE_ITEM.findall(m.group(1))]
+        pos = m.end()
+        sep = _COMMA.match(stmt, pos)
+        if not sep:
+            break
+        pos = sep.end()
+    yield from _tokenized_tuples(stmt, pos, backslash)
+
+
+def _tokenized_tuples(stmt: str, pos: int, backslash: bool) -> Iterator[list[str | None]]:
+    """Rows of `VALUES (…),(…)` starting at `pos`, token by token."""
     depth, row, parts = 0, [], []
     for m in _VALUE.finditer(stmt, pos):
         quoted, opening, closing, comma, bare = m.groups()

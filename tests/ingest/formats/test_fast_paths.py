@@ -1,0 +1,101 @@
+"""Fast paths read exactly what the general readers read: CSV split by Arrow, simple SQL tuples,
+the SQL statement count of the sniffer."""
+
+from __future__ import annotations
+
+import random
+import re
+
+import pytest
+
+from fmt_helpers import make_doc, tables, unreadables
+from leaktrace.ingest.formats import read_document
+from leaktrace.ingest.formats import sqldump
+from leaktrace.ingest.sniff import sniff_stream, sql_statements
+from leaktrace.ingest.units import Document
+
+HEADER = "姓名,身份证号,手机号,备注"
+BODY = ["张三,330302199012290241,13800138000,vip", "李四,33030419851006304X,15572422383,",
+        "王五,110108199112103112,18582410822,a;b"]
+
+
+def _read(path, in_memory: bool):
+    doc = make_doc(path)
+    if in_memory:
+        data = path.read_bytes()
+        doc = Document(path=doc.path, name=doc.name, size=doc.size, open=doc.open, data=data)
+    units, result = read_document(doc, sniff_stream(doc.name, doc.open))
+    units = list(units)
+    batches = tables(units)
+    return ([(b.table, b.columns, b.first_row, b.has_header, b.title, b.rows) for b in batches],
+            [u.reason for u in unreadables(units)], vars(result), batches)
+
+
+CASES = {
+    "plain": HEADER + "\n" + "\n".join(BODY) + "\n",
+    "crlf, no final newline": HEADER + "\r\n" + "\r\n".join(BODY),
+    "title rows": "客户名单\n导出 2016\n" + HEADER + "\n" + "\n".join(BODY) + "\n",
+    "no header": "\n".join(BODY * 3) + "\n",
+    "tabs": (HEADER + "\n" + "\n".join(BODY) + "\n").replace(",", "\t"),
+    "quoted": HEADER + '\n"张三",330302199012290241,"138,0013",x\n' + "\n".join(BODY) + "\n",
+    "ragged": HEADER + "\n" + "\n".join(BODY) + "\n赵六,1\n钱七,1,2,3,4,5\n",
+    "blank line": HEADER + "\n" + BODY[0] + "\n\n" + "\n".join(BODY[1:]) + "\n",
+    "lone CR": HEADER + "\r" + "\r".join(BODY) + "\r",
+    "large": HEADER + "\n" + "\n".join(f"名{i},{i:018d},1{i:010d},x" for i in range(25_003)) + "\n",
+}
+
+
+@pytest.mark.parametrize("name", list(CASES))
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030", "utf-16"])
+def test_csv_in_memory_reads_as_streamed(write, name, encoding):
+    path = write(f"t.{'tsv' if name == 'tabs' else 'csv'}", CASES[name], encoding)
+    streamed, in_memory = _read(path, False), _read(path, True)
+    assert in_memory[:3] == streamed[:3]
+    split_by_arrow = bool(in_memory[3]) and all(b.arrays is not None for b in in_memory[3])
+    assert split_by_arrow == (name in ("plain", "crlf, no final newline", "title rows", "no header", "tabs", "large"))
+
+
+def test_csv_split_by_arrow_odd_bytes(write):
+    """A byte no codec expects there: the encoding guessed and the cells decoded as when streamed."""
+    data = (HEADER + "\n" + "\n".join(BODY * 100) + "\n").encode("gb18030") + b"\x81,1,2,3\n"
+    path = write("bad.csv", data)
+    streamed, in_memory = _read(path, False), _read(path, True)
+    assert in_memory[:3] == streamed[:3] and in_memory[3][0].arrays is not None
+
+
+SQL_TOKENS = ["'a'", "'b,c'", "'it''s'", r"'x\'y'", r"'\n'", "NULL", "null", "12", "-1.5", "NOW()", "f(1,2)",
+              "''", "x'41'", "'a' 'b'", "", " ", "'(', ')'", "\n'q'"]
+
+
+def test_simple_sql_tuples_as_tokenized():
+    rnd = random.Random(7)
+    for _ in range(2000):
+        rows = ["(" + ", ".join(rnd.choice(SQL_TOKENS) for _ in range(rnd.randint(0, 4))) + ")" + rnd.choice(["", " ", "\n"])
+                for _ in range(rnd.randint(1, 4))]
+        stmt = "INSERT INTO t VALUES " + ",".join(rows) + rnd.choice(["", " ON DUPLICATE KEY UPDATE a=VALUES(a)", " (", "'x"])
+        start = sqldump._INSERT.match(stmt).end()
+        for backslash in (True, False):
+            assert _tuples(sqldump._tuples, stmt, start, backslash) == \
+                _tuples(sqldump._tokenized_tuples, stmt, start, backslash), stmt
+
+
+def _tuples(fn, stmt, start, backslash):
+    out = []
+    try:
+        out.extend(fn(stmt, start, backslash))
+    except ValueError as exc:
+        out.append(str(exc))
+    return out
+
+
+SQL_RE = re.compile(rb"^\s*(?:--|/\*!|CREATE TABLE|INSERT INTO|DROP TABLE|SET |COPY |"
+                    rb"LOCK TABLES|BEGIN;|PRAGMA )", re.I | re.M)
+
+
+def test_sql_statement_count_as_the_expression():
+    rnd = random.Random(11)
+    pieces = [b"-- dump", b"  insert into t", b"\n", b"\r\n", b"  \n", b"\t", b"set x", b"SET ", b"begin;", b"x",
+              b"create table", b"CREATE TABLE t", b"/*!40101", b"copy  ", b"COPY t", b"\x0b", b"pragma "]
+    for _ in range(3000):
+        probe = b"".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 12)))
+        assert sql_statements(probe) == len(SQL_RE.findall(probe)), probe
