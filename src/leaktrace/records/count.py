@@ -117,15 +117,21 @@ def _resolve(con: duckdb.DuckDBPyConnection) -> None:
     split_shared_keys(con)
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE key_edges AS
-        {key_edges_sql('rec', 'rid', 'split_rec')} UNION ALL {key_edges_sql('ref', 'fid', 'split_ref')}
+        {key_edges_sql('rec_ids', 'rid', 'split_rec')} UNION ALL {key_edges_sql('ref_ids', 'fid', 'split_ref')}
         UNION ALL {split_edges_sql()}""")
     resolve_persons(con)
     con.execute("""
-        CREATE OR REPLACE TEMP TABLE person_of AS
-        SELECT k, dense_rank() OVER (ORDER BY coalesce(p.person, k)) AS person
+        CREATE OR REPLACE TEMP TABLE node_root AS
+        SELECT k, coalesce(p.person, k) AS root
         FROM (SELECT k FROM rec_keys UNION SELECT k FROM ref_keys
               UNION SELECT node FROM split_rec UNION SELECT node FROM split_ref)
         LEFT JOIN person_key p USING (k)""")
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE person_of AS
+        SELECT n.k, r.person FROM node_root n
+        JOIN (SELECT root, row_number() OVER (ORDER BY root) AS person FROM (SELECT DISTINCT root FROM node_root)) r
+          USING (root)""")
+    con.execute("DROP TABLE node_root")
 
 
 def save_derived(store: CaseStore, con: duckdb.DuckDBPyConnection, linked: bool = False) -> None:

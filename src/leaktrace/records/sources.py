@@ -36,6 +36,10 @@ def key_id_from_columns(hi: str = "k_hi", lo: str = "k_lo") -> str:
     return f"(({hi}::UHUGEINT << 64) | {lo}::UHUGEINT)"
 
 
+# A table row's name as a 64-bit hash (raw spelling; line names are guesses and left out).
+_NAME_HASH = "CASE WHEN kind = 'row' THEN hash(name) END"
+
+
 def _key_ids(ids: str) -> str:
     """SQL: the sorted distinct key ids of an `ids` column (`type:value;…`)."""
     return f"list_sort(list_distinct(list_transform(string_split({ids}, ';'), lambda x: {key_id('x')})))"
@@ -43,10 +47,12 @@ def _key_ids(ids: str) -> str:
 
 def prepare_match_tables(con: duckdb.DuckDBPyConnection, ref_where: str | None = None) -> None:
     """Create the inputs of `match_sources` from the case's views:
-    `rec` (a view of evidence records with `rid`), `rec_keys(rid, did, k)`,
-    `ref(fid, source, name, fields, ids, text, roles_present, …)` (a view of reference rows) and
-    `ref_keys(fid, source, k)`. `ref_where` limits the reference rows (an SQL condition
-    on `ref_records`)."""
+    `rec` (a view of evidence records with `rid`), `rec_ids(rid, did, ks, nh)` (the sorted key
+    ids of each record with identifiers; `nh`: a hash of a table row's name), `rec_keys(rid, did, k)`
+    (a view: one row per key), `ref(fid, source, name, fields, ids, text, roles_present, …)` (a
+    view of reference rows), `ref_ids(fid, source, ks, nh)` and `ref_keys(fid, source, k)`.
+    Identifiers are parsed and hashed once, into `rec_ids`/`ref_ids`. `ref_where` limits the
+    reference rows (an SQL condition on `ref_records`)."""
     where = f" WHERE {ref_where}" if ref_where else ""
     con.execute("""
         CREATE OR REPLACE TEMP TABLE rec_files AS
@@ -61,8 +67,9 @@ def prepare_match_tables(con: duckdb.DuckDBPyConnection, ref_where: str | None =
                r.kind, r.name, r.fields, r.ids, r.valid, r.text, coalesce(json_keys(r.fields), []) AS roles_present
         FROM records r JOIN rec_files f USING (path) JOIN rec_datasets d USING (dataset)""")
     con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE rec_keys AS
-        SELECT rid, did, unnest({_key_ids('ids')}) AS k FROM rec WHERE ids IS NOT NULL""")
+        CREATE OR REPLACE TEMP TABLE rec_ids AS
+        SELECT rid, did, {_key_ids('ids')} AS ks, {_NAME_HASH} AS nh FROM rec WHERE ids IS NOT NULL""")
+    con.execute("CREATE OR REPLACE TEMP VIEW rec_keys AS SELECT rid, did, unnest(ks) AS k FROM rec_ids")
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE ref_files AS
         SELECT path, row_number() OVER (ORDER BY path) AS pid
@@ -74,16 +81,16 @@ def prepare_match_tables(con: duckdb.DuckDBPyConnection, ref_where: str | None =
                coalesce(json_keys(r.fields), []) AS roles_present
         FROM (SELECT * FROM ref_records{where}) r JOIN ref_files f USING (path)""")
     con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE ref_keys AS
-        SELECT fid, source, unnest({_key_ids('ids')}) AS k FROM ref WHERE ids IS NOT NULL""")
+        CREATE OR REPLACE TEMP TABLE ref_ids AS
+        SELECT fid, source, {_key_ids('ids')} AS ks, {_NAME_HASH} AS nh FROM ref WHERE ids IS NOT NULL""")
+    con.execute("CREATE OR REPLACE TEMP VIEW ref_keys AS SELECT fid, source, unnest(ks) AS k FROM ref_ids")
 
 
-def key_edges_sql(view: str, eid: str, skip: str) -> str:
-    """SQL of `(a, b)`: pairs of identifier key ids on one row of `view` (`rec` or `ref`, with
-    `ids` and the row id column `eid`), a < b; rows whose `eid` is in table `skip` left out."""
+def key_edges_sql(ids: str, eid: str, skip: str) -> str:
+    """SQL of `(a, b)`: pairs of key ids on one row of `ids` (`rec_ids` or `ref_ids`, row id
+    column `eid`), a < b; rows whose `eid` is in table `skip` left out."""
     return f"""
-        SELECT ks[1] AS a, unnest(ks[2:]) AS b
-        FROM (SELECT {_key_ids('ids')} AS ks FROM {view} ANTI JOIN {skip} USING ({eid}) WHERE contains(ids, ';'))"""
+        SELECT ks[1] AS a, unnest(ks[2:]) AS b FROM {ids} ANTI JOIN {skip} USING ({eid}) WHERE len(ks) > 1"""
 
 
 def match_sources(con: duckdb.DuckDBPyConnection) -> None:

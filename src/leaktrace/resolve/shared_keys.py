@@ -7,7 +7,8 @@ each named row joins through (key, name) instead of the bare key, and rows witho
 keep the bare key. Names are compatible when equal after normalisation, or when one is
 masked (`张*`, `王**`) and matches the other. A resident ID (or passport, SSN) always joins.
 
-Input: the views and tables of `records.sources.prepare_match_tables`. Output:
+Input: the views and tables of `records.sources.prepare_match_tables` (`rec_ids.nh`: raw
+name hashes of table rows). Output:
 `split_rec(rid, k, node)` and `split_ref(fid, k, node)`: the node that stands for key id
 `k` on that record or reference row; `split_edges_sql` gives the edges of those rows.
 """
@@ -34,20 +35,32 @@ def _weak_keys(view: str, eid: str, name: str, key: str) -> str:
         WHERE split_part(key, ':', 1) IN ({weak})"""
 
 
+def _low64(k: str) -> str:
+    return f"({k} & 18446744073709551615)::UBIGINT"
+
+
 def split_shared_keys(con: duckdb.DuckDBPyConnection) -> int:
     """Create `split_rec` and `split_ref`; returns the number of keys split."""
-    # Keys written with more than one name (cheap: 64-bit hashes of raw names and keys, no
-    # rows kept; a hash collision only adds a candidate), then their rows, names normalised.
-    raw = [_weak_keys(v, e, "hash(name)", "hash(key)") for v, e in (("rec", "rid"), ("ref", "fid"))]
+    # Keys on table rows of more than one raw name (64 bits of the key id suffice to find
+    # candidates: a collision only adds one), then those rows' weak keys, names normalised.
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE multi_named AS
-        SELECT k AS h FROM ({raw[0]} UNION ALL {raw[1]}) GROUP BY k HAVING min(name) <> max(name)""")
-    rec, ref = (_weak_keys(v, e, NAME_SQL, "key") for v, e in (("rec", "rid"), ("ref", "fid")))
+        SELECT h FROM (SELECT {_low64('unnest(ks)')} AS h, nh FROM rec_ids WHERE nh IS NOT NULL
+                       UNION ALL SELECT {_low64('unnest(ks)')}, nh FROM ref_ids WHERE nh IS NOT NULL)
+        GROUP BY h HAVING min(nh) <> max(nh)""")
+    if not con.execute("SELECT count(*) FROM multi_named").fetchone()[0]:
+        con.execute("CREATE OR REPLACE TEMP TABLE split_rec (rid BIGINT, k UHUGEINT, node UHUGEINT)")
+        con.execute("CREATE OR REPLACE TEMP TABLE split_ref (fid BIGINT, k UHUGEINT, node UHUGEINT)")
+        return 0
+    rows = []
+    for view, eid, keys in (("rec", "rid", "rec_keys"), ("ref", "fid", "ref_keys")):
+        subset = f"""(SELECT * FROM {view} SEMI JOIN (SELECT {eid} FROM {keys}
+                       WHERE {_low64('k')} IN (SELECT h FROM multi_named)) USING ({eid}))"""
+        rows.append(_weak_keys(subset, eid, NAME_SQL, key_id("key")))
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE named_rows AS
-        SELECT is_ref, eid, {key_id('k')} AS k, name FROM (
-          SELECT false AS is_ref, * FROM ({rec}) UNION ALL SELECT true, * FROM ({ref}))
-        WHERE hash(k) IN (SELECT h FROM multi_named) AND name IS NOT NULL""")
+        SELECT * FROM (SELECT false AS is_ref, * FROM ({rows[0]}) UNION ALL SELECT true, * FROM ({rows[1]}))
+        WHERE name IS NOT NULL AND {_low64('k')} IN (SELECT h FROM multi_named)""")
     con.execute("""
         CREATE OR REPLACE TEMP TABLE split_keys AS
         WITH n AS (SELECT DISTINCT k, name FROM named_rows)
