@@ -130,18 +130,25 @@ def _token_hashes(text: str) -> str:
 def _tie_overlap(con: duckdb.DuckDBPyConnection) -> None:
     """`tie_overlap(rid, source, overlap)`: where several sources tie on the most shared
     identifiers, the most tokens of the record's text any row of each shares with it."""
+    # Records with several candidate sources; where all share as many identifiers (the usual
+    # case) every candidate ties, else only those sharing the most.
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE multi AS
+        SELECT rid, max(shared) AS top, min(shared) AS low FROM cand GROUP BY rid HAVING count(*) > 1""")
     con.execute("""
         CREATE OR REPLACE TEMP TABLE ties AS
-        WITH m AS (SELECT rid, max(shared) AS top FROM cand GROUP BY rid HAVING count(*) > 1),
-        t AS (SELECT c.rid, c.source FROM cand c JOIN m ON m.rid = c.rid AND c.shared = m.top)
-        SELECT * FROM t SEMI JOIN (SELECT rid FROM t GROUP BY rid HAVING count(*) > 1) USING (rid)""")
+        WITH mixed AS (SELECT c.rid, c.source FROM cand c JOIN (SELECT rid, top FROM multi WHERE top > low) m
+                         ON m.rid = c.rid AND c.shared = m.top)
+        SELECT rid, NULL::VARCHAR AS source FROM multi WHERE top = low
+        UNION ALL SELECT * FROM mixed SEMI JOIN (SELECT rid FROM mixed GROUP BY rid HAVING count(*) > 1) USING (rid)""")
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE tie_rec_tokens AS
         SELECT rid, {_token_hashes('text')} AS toks
         FROM rec SEMI JOIN (SELECT DISTINCT rid FROM ties) USING (rid)""")
     con.execute("""
         CREATE OR REPLACE TEMP TABLE tie_rows AS
-        SELECT c.rid, c.fid, c.source FROM cand_rows c SEMI JOIN ties USING (rid, source)""")
+        SELECT c.rid, c.fid, c.source FROM cand_rows c JOIN ties t
+          ON t.rid = c.rid AND (t.source IS NULL OR t.source = c.source)""")
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE tie_ref_tokens AS
         SELECT fid, {_token_hashes('text')} AS toks
