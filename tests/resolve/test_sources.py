@@ -45,5 +45,5 @@ def test_best_source_per_record():
     # 1: the bank row shares two identifiers, the hotel one; 2: tie broken by the hotel row's text;
     # 3: tie, same overlap: the source matching most of the dataset (bank: 4 records, hotel: 3)
     assert got == {1: "bank", 2: "hotel", 3: "bank", 4: "bank"}
-    matched = dict(con.execute("SELECT source, matched FROM dataset_source").fetchall())
+    matched = dict(con.execute("SELECT source, matched FROM dataset_source JOIN ref_sources USING (sid)").fetchall())
     assert matched == {"bank": 4, "hotel": 3}

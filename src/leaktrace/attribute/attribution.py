@@ -65,8 +65,8 @@ def attribute_case(store: CaseStore, exact: bool = False, sketch_min_keys: int =
             FROM rec r GROUP BY r.path HAVING count(*) FILTER (WHERE r.ids IS NOT NULL) > 0
             ORDER BY r.path""").fetchall()
         pairs = con.execute(f"""
-            WITH m AS (SELECT r.path, c.source, count(DISTINCT c.rid) AS matched
-                       FROM cand c JOIN rec r USING (rid) GROUP BY ALL),
+            WITH m AS (SELECT r.path, s.source, count(DISTINCT c.rid) AS matched
+                       FROM cand c JOIN rec r USING (rid) JOIN ref_sources s USING (sid) GROUP BY ALL),
                  b AS (SELECT r.path, s.source, count(*) AS best
                        FROM record_source s JOIN rec r USING (rid) GROUP BY ALL),
                  h AS (SELECT r.path, ck.source, count(DISTINCT ck.canary) AS canaries

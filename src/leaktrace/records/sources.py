@@ -50,7 +50,8 @@ def prepare_match_tables(con: duckdb.DuckDBPyConnection, ref_where: str | None =
     `rec` (a view of evidence records with `rid`), `rec_ids(rid, did, ks, nh)` (the sorted key
     ids of each record with identifiers; `nh`: a hash of a table row's name), `rec_keys(rid, did, k)`
     (a view: one row per key), `ref(fid, source, name, fields, ids, text, roles_present, …)` (a
-    view of reference rows), `ref_ids(fid, source, ks, nh)` and `ref_keys(fid, source, k)`.
+    view of reference rows), `ref_sources(source, sid)` (a small number per source),
+    `ref_ids(fid, sid, ks, nh)` and `ref_keys(fid, sid, k)`.
     Identifiers are parsed and hashed once, into `rec_ids`/`ref_ids`. `ref_where` limits the
     reference rows (an SQL condition on `ref_records`)."""
     where = f" WHERE {ref_where}" if ref_where else ""
@@ -81,9 +82,14 @@ def prepare_match_tables(con: duckdb.DuckDBPyConnection, ref_where: str | None =
                coalesce(json_keys(r.fields), []) AS roles_present
         FROM (SELECT * FROM ref_records{where}) r JOIN ref_files f USING (path)""")
     con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE ref_sources AS
+        SELECT source, row_number() OVER (ORDER BY source)::USMALLINT AS sid
+        FROM (SELECT DISTINCT holder AS source FROM ref_records{where})""")
+    con.execute(f"""
         CREATE OR REPLACE TEMP TABLE ref_ids AS
-        SELECT fid, source, {_key_ids('ids')} AS ks, {_NAME_HASH} AS nh FROM ref WHERE ids IS NOT NULL""")
-    con.execute("CREATE OR REPLACE TEMP VIEW ref_keys AS SELECT fid, source, unnest(ks) AS k FROM ref_ids")
+        SELECT fid, sid, {_key_ids('ids')} AS ks, {_NAME_HASH} AS nh
+        FROM ref JOIN ref_sources USING (source) WHERE ids IS NOT NULL""")
+    con.execute("CREATE OR REPLACE TEMP VIEW ref_keys AS SELECT fid, sid, unnest(ks) AS k FROM ref_ids")
 
 
 def key_edges_sql(ids: str, eid: str, skip: str) -> str:
@@ -94,32 +100,32 @@ def key_edges_sql(ids: str, eid: str, skip: str) -> str:
 
 
 def match_sources(con: duckdb.DuckDBPyConnection) -> None:
-    """From `rec`, `rec_keys`, `ref`, `ref_keys` create `cand(rid, did, source, shared)` (one
+    """From `rec`, `rec_keys`, `ref`, `ref_keys` create `cand(rid, did, sid, shared)` (one
     row per record and candidate source: the most identifiers one of its rows shares with
-    the record), `dataset_source(did, source, matched)` and `record_source(rid, source, shared)`."""
+    the record), `dataset_source(did, sid, matched)` and `record_source(rid, source, shared)`."""
     con.execute("""
         CREATE OR REPLACE TEMP TABLE cand_rows AS
-        SELECT rk.rid, any_value(rk.did) AS did, fk.fid, any_value(fk.source) AS source, count(*) AS shared
+        SELECT rk.rid, any_value(rk.did) AS did, fk.fid, any_value(fk.sid) AS sid, count(*)::USMALLINT AS shared
         FROM rec_keys rk JOIN ref_keys fk USING (k) GROUP BY rk.rid, fk.fid""")
     con.execute("""
         CREATE OR REPLACE TEMP TABLE cand AS
-        SELECT rid, any_value(did) AS did, source, max(shared) AS shared FROM cand_rows GROUP BY rid, source""")
+        SELECT rid, any_value(did) AS did, sid, max(shared) AS shared FROM cand_rows GROUP BY rid, sid""")
     con.execute("""
         CREATE OR REPLACE TEMP TABLE dataset_source AS
-        SELECT did, source, count(*) AS matched FROM cand GROUP BY ALL""")
+        SELECT did, sid, count(*) AS matched FROM cand GROUP BY ALL""")
     _tie_overlap(con)
-    # The ranking (shared, overlap, dataset matches, earlier name) packed into one 128-bit number.
+    # The ranking (shared, overlap, dataset matches, earlier name: lower sid) packed into one 128-bit number.
     con.execute("""
         CREATE OR REPLACE TEMP TABLE record_source AS
-        SELECT rid, arg_max(source, ((shared::UHUGEINT << 96) | (coalesce(t.overlap, 0)::UHUGEINT << 64)
-                                     | (d.matched::UHUGEINT << 24) | s.earlier::UHUGEINT)) AS source,
-               max(shared) AS shared
-        FROM cand c
-        JOIN dataset_source d USING (did, source)
-        JOIN (SELECT source, row_number() OVER (ORDER BY source DESC) AS earlier
-              FROM (SELECT DISTINCT source FROM dataset_source)) s USING (source)
-        LEFT JOIN tie_overlap t USING (rid, source)
-        GROUP BY rid""")
+        SELECT rid, s.source, b.shared FROM (
+          SELECT rid, arg_max(sid, ((shared::UHUGEINT << 96) | (coalesce(t.overlap, 0)::UHUGEINT << 64)
+                                    | (d.matched::UHUGEINT << 24) | (65535 - sid)::UHUGEINT)) AS sid,
+                 max(shared) AS shared
+          FROM cand c
+          JOIN dataset_source d USING (did, sid)
+          LEFT JOIN tie_overlap t USING (rid, sid)
+          GROUP BY rid) b
+        JOIN ref_sources s USING (sid)""")
 
 
 def _token_hashes(text: str) -> str:
@@ -128,7 +134,7 @@ def _token_hashes(text: str) -> str:
 
 
 def _tie_overlap(con: duckdb.DuckDBPyConnection) -> None:
-    """`tie_overlap(rid, source, overlap)`: where several sources tie on the most shared
+    """`tie_overlap(rid, sid, overlap)`: where several sources tie on the most shared
     identifiers, the most tokens of the record's text any row of each shares with it."""
     # Records with several candidate sources; where all share as many identifiers (the usual
     # case) every candidate ties, else only those sharing the most.
@@ -137,9 +143,9 @@ def _tie_overlap(con: duckdb.DuckDBPyConnection) -> None:
         SELECT rid, max(shared) AS top, min(shared) AS low FROM cand GROUP BY rid HAVING count(*) > 1""")
     con.execute("""
         CREATE OR REPLACE TEMP TABLE ties AS
-        WITH mixed AS (SELECT c.rid, c.source FROM cand c JOIN (SELECT rid, top FROM multi WHERE top > low) m
+        WITH mixed AS (SELECT c.rid, c.sid FROM cand c JOIN (SELECT rid, top FROM multi WHERE top > low) m
                          ON m.rid = c.rid AND c.shared = m.top)
-        SELECT rid, NULL::VARCHAR AS source FROM multi WHERE top = low
+        SELECT rid, NULL::USMALLINT AS sid FROM multi WHERE top = low
         UNION ALL SELECT * FROM mixed SEMI JOIN (SELECT rid FROM mixed GROUP BY rid HAVING count(*) > 1) USING (rid)""")
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE tie_rec_tokens AS
@@ -147,14 +153,14 @@ def _tie_overlap(con: duckdb.DuckDBPyConnection) -> None:
         FROM rec SEMI JOIN (SELECT DISTINCT rid FROM ties) USING (rid)""")
     con.execute("""
         CREATE OR REPLACE TEMP TABLE tie_rows AS
-        SELECT c.rid, c.fid, c.source FROM cand_rows c JOIN ties t
-          ON t.rid = c.rid AND (t.source IS NULL OR t.source = c.source)""")
+        SELECT c.rid, c.fid, c.sid FROM cand_rows c JOIN ties t
+          ON t.rid = c.rid AND (t.sid IS NULL OR t.sid = c.sid)""")
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE tie_ref_tokens AS
         SELECT fid, {_token_hashes('text')} AS toks
         FROM ref SEMI JOIN (SELECT DISTINCT fid FROM tie_rows) USING (fid)""")
     con.execute("""
         CREATE OR REPLACE TEMP TABLE tie_overlap AS
-        SELECT t.rid, t.source, max(len(list_filter(r.toks, lambda x: list_contains(f.toks, x)))) AS overlap
+        SELECT t.rid, t.sid, max(len(list_filter(r.toks, lambda x: list_contains(f.toks, x)))) AS overlap
         FROM tie_rows t JOIN tie_rec_tokens r USING (rid) JOIN tie_ref_tokens f USING (fid)
         GROUP BY ALL""")
