@@ -26,7 +26,7 @@ from ..profiles import Profile
 from ..resolve.persons import resolve_persons
 from ..resolve.shared_keys import split_edges_sql, split_shared_keys
 
-from .sources import key_edges_sql, key_id, key_id_columns, match_sources, prepare_match_tables
+from .sources import drop, key_edges_sql, key_id, key_id_columns, match_sources, prepare_match_tables
 
 LINK_MODES = ("exact", "probabilistic")
 # A table with at least this many valid rows, none of which match a reference,
@@ -103,6 +103,7 @@ def prepare(con: duckdb.DuckDBPyConnection, profile: Profile, link: str = "exact
         LEFT JOIN source_category sc USING (source)
         LEFT JOIN split_rec sr USING (rid, k)
         LEFT JOIN person_of p ON p.k = coalesce(sr.node, r.k)""")
+    drop(con, "rc", "roles_category")
     if link == "exact":
         return None
     from ..resolve.linkage import DEFAULT_THRESHOLD, apply_links, link_persons
@@ -131,7 +132,7 @@ def _resolve(con: duckdb.DuckDBPyConnection) -> None:
         SELECT n.k, r.person FROM node_root n
         JOIN (SELECT root, row_number() OVER (ORDER BY root) AS person FROM (SELECT DISTINCT root FROM node_root)) r
           USING (root)""")
-    con.execute("DROP TABLE node_root")
+    drop(con, "node_root", "key_edges", "kg", "person_key")
 
 
 def save_derived(store: CaseStore, con: duckdb.DuckDBPyConnection, linked: bool = False) -> None:

@@ -21,6 +21,12 @@ TOKEN_RE = r"[0-9A-Za-z_.@:\-]{2,}|\p{Han}{2,}"
 RID_SHIFT = 36
 
 
+def drop(con: duckdb.DuckDBPyConnection, *tables: str) -> None:
+    """Drop intermediate temporary tables at once: they would otherwise hold memory and spill space."""
+    for t in tables:
+        con.execute(f"DROP TABLE IF EXISTS {t}")
+
+
 def key_id(expr: str) -> str:
     """SQL for the id of an identifier key (MD5 as a 128-bit number: no collision in practice)."""
     return f"md5_number({expr})"
@@ -126,6 +132,7 @@ def match_sources(con: duckdb.DuckDBPyConnection) -> None:
           LEFT JOIN tie_overlap t USING (rid, sid)
           GROUP BY rid) b
         JOIN ref_sources s USING (sid)""")
+    drop(con, "cand_rows", "multi", "ties", "tie_rec_tokens", "tie_rows", "tie_ref_tokens", "tie_overlap")
 
 
 def _token_hashes(text: str) -> str:

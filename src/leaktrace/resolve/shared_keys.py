@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import duckdb
 
-from ..records.sources import key_id
+from ..records.sources import drop, key_id
 
 WEAK_KEYS = ("cn_mobile", "phone", "bank_card", "email", "iban")
 # Names compared: whitespace and name dots removed, Latin letters lower-cased, full-width `＊` as `*`.
@@ -51,6 +51,7 @@ def split_shared_keys(con: duckdb.DuckDBPyConnection) -> int:
     if not con.execute("SELECT count(*) FROM multi_named").fetchone()[0]:
         con.execute("CREATE OR REPLACE TEMP TABLE split_rec (rid BIGINT, k UHUGEINT, node UHUGEINT)")
         con.execute("CREATE OR REPLACE TEMP TABLE split_ref (fid BIGINT, k UHUGEINT, node UHUGEINT)")
+        drop(con, "multi_named")
         return 0
     rows = []
     for view, eid, keys in (("rec", "rid", "rec_keys"), ("ref", "fid", "ref_keys")):
@@ -72,7 +73,9 @@ def split_shared_keys(con: duckdb.DuckDBPyConnection) -> int:
             CREATE OR REPLACE TEMP TABLE {table} AS
             SELECT DISTINCT eid AS {eid}, k, {key_id("k::VARCHAR || '|' || name")} AS node
             FROM named_rows SEMI JOIN split_keys USING (k) WHERE is_ref = {is_ref}""")
-    return con.execute("SELECT count(*) FROM split_keys").fetchone()[0]
+    n = con.execute("SELECT count(*) FROM split_keys").fetchone()[0]
+    drop(con, "multi_named", "named_rows", "split_keys")
+    return n
 
 
 def split_edges_sql() -> str:
