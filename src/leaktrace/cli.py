@@ -53,9 +53,11 @@ def scan(
     batch_files: int = typer.Option(200, "--batch-files", help="Commit the case store every N files.", hidden=True),
 ):
     """Ingest evidence into the case: hash, unpack, decode, detect. Resumes where it stopped."""
+    from .heap import keep_freed_memory
     from .ingest.scan import Scanner
     from .progress import ScanProgress
 
+    keep_freed_memory()
     store = CaseStore(case, create=True)
     roots = set(store.meta.get("evidence_roots", []))
     roots.add(str(evidence.resolve()))

@@ -22,13 +22,15 @@ import re
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import TYPE_CHECKING, Iterable, Iterator
 
-import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .schema import COMMIT_TABLES, SCHEMAS
+
+if TYPE_CHECKING:   # imported where queried: a scan of a new case never starts DuckDB
+    import duckdb
 
 PART_RE = re.compile(r"^b(\d{6})\.([a-z_]+)(?:\.(\d+))?\.parquet$")
 
@@ -105,6 +107,8 @@ class CaseStore:
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A DuckDB connection with one view per table over the committed parts."""
+        import duckdb
+
         con = duckdb.connect()
         try:
             spill = self.root / "tmp"
@@ -145,6 +149,8 @@ class CaseStore:
 
     def done_paths(self, manifest: str = "manifest") -> set[str]:
         """Paths of top-level files whose scan is committed."""
+        if not self.has(manifest):
+            return set()
         with self.connect() as con:
             rows = con.execute(f"SELECT path FROM {manifest} WHERE depth = 0").fetchall()
         return {r[0] for r in rows}
@@ -154,6 +160,8 @@ class CaseStore:
         files = [p for p in self.parts.glob(f"b*.{table}*.parquet") if PART_RE.match(p.name)]
         if not files:
             return set()
+        import duckdb
+
         con = duckdb.connect()
         try:
             listing = ", ".join(f"'{_sql_str(str(f))}'" for f in files)

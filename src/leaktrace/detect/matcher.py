@@ -110,7 +110,7 @@ def _exact_body(t: str) -> str:
         body = "[0-9]{13,14}|[0-9]{16,17}|[0-9]{19}" + body[len("[0-9]{13,19}"):]
     if t == "ip":
         ip = identifiers.ip
-        body = body.replace("|" + ip.CANDIDATE_V4 + ")?", ")?")
+        body = f"{ip.CANDIDATE_V4}|{ip.candidate_v6(ip.HEX_TAIL)}"
     return body
 
 

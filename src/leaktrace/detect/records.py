@@ -123,7 +123,20 @@ def row_text(columns: list[pa.Array]) -> pa.Array:
     """Per row, its non-empty cells joined by `|`."""
     if not columns:
         return pa.nulls(0, pa.string())
-    return pc.binary_join_element_wise(*[non_empty(c) for c in columns], "|", null_handling="skip")
+    return join_present([non_empty(c) for c in columns], "|")
+
+
+def join_present(columns: list[pa.Array], sep: str) -> pa.Array:
+    """Per row, the non-null values of `columns` joined by `sep`; null where all are null.
+
+    Only rows with a value go to Arrow's skipping join: it drops all-null rows from its output
+    instead of keeping them (pyarrow 26), which would shift every later row.
+    """
+    some = pc.is_valid(pc.coalesce(*columns)) if len(columns) > 1 else pc.is_valid(columns[0])
+    if pc.all(some).as_py() is not False:
+        return pc.binary_join_element_wise(*columns, sep, null_handling="skip")
+    joined = pc.binary_join_element_wise(*[c.filter(some) for c in columns], sep, null_handling="skip")
+    return pc.replace_with_mask(pa.nulls(len(some), pa.string()), some, joined.cast(pa.string()))
 
 
 def fields_json(columns: list[tuple[str, pa.Array]], n: int) -> pa.Array:
@@ -136,21 +149,19 @@ def fields_json(columns: list[tuple[str, pa.Array]], n: int) -> pa.Array:
         return pa.array([
             json.dumps(typed, ensure_ascii=False) if (typed := {r: v[i] for r, v in lists if v[i] not in (None, "")})
             else None for i in range(n)], pa.string())
-    members = [pc.binary_join_element_wise(json.dumps(r, ensure_ascii=False) + ": ", _json_string(non_empty(c)), "")
-               for r, c in columns]
-    body = pc.binary_join_element_wise(*members, ", ", null_handling="skip")
-    some = pc.is_valid(pc.coalesce(*members)) if len(members) > 1 else pc.is_valid(members[0])
-    return pc.if_else(some, pc.binary_join_element_wise("{", body, "}", ""), pa.scalar(None, pa.string()))
+    members = [_json_string(non_empty(c), json.dumps(r, ensure_ascii=False) + ": ") for r, c in columns]
+    return pc.binary_join_element_wise("{", join_present(members, ", "), "}", "")
 
 
-def _json_string(col: pa.Array) -> pa.Array:
-    """Each value as a JSON string literal (`json.dumps(v, ensure_ascii=False)`); nulls stay null."""
-    quoted = pc.binary_join_element_wise('"', col, '"', "")
+def _json_string(col: pa.Array, prefix: str = "") -> pa.Array:
+    """Each value as `prefix` and a JSON string literal (`json.dumps(v, ensure_ascii=False)`), in
+    one join; nulls stay null."""
+    quoted = pc.binary_join_element_wise(prefix + '"', col, '"', "")
     special = pc.fill_null(pc.match_substring_regex(col, JSON_ESCAPED), False)
     idx = np.flatnonzero(special.to_numpy(zero_copy_only=False))
     if not len(idx):
         return quoted
-    escaped = pa.array([encode_basestring(v) for v in col.take(pa.array(idx)).to_pylist()], pa.string())
+    escaped = pa.array([prefix + encode_basestring(v) for v in col.take(pa.array(idx)).to_pylist()], pa.string())
     return pc.replace_with_mask(quoted, special, escaped)
 
 

@@ -122,7 +122,7 @@ def _scan_column(col: pa.Array) -> tuple[np.ndarray, np.ndarray, pa.Array]:
     empty = (np.zeros(0, np.int64), np.zeros(0, np.int64), pa.array([], pa.string()))
     if col.null_count == len(col):
         return empty
-    s = pc.utf8_trim_whitespace(pc.utf8_normalize(col.fill_null(""), "NFKC"))
+    s = pc.utf8_trim_whitespace(_nfkc(col.fill_null("")))
     flags, lengths = _cell_bytes(s)
     claimed = lengths == 0
     numeric = (flags & _OTHER) == 0
@@ -142,6 +142,13 @@ def _scan_column(col: pa.Array) -> tuple[np.ndarray, np.ndarray, pa.Array]:
         return empty
     return (np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts]),
             pa.concat_arrays([p[2].cast(pa.string()) for p in parts]))
+
+
+def _nfkc(col: pa.Array) -> pa.Array:
+    """NFKC of a column without nulls; an all-ASCII column is its own NFKC form and is not copied."""
+    if pc.all(pc.string_is_ascii(col)).as_py():
+        return col
+    return pc.utf8_normalize(col, "NFKC")
 
 
 # Per byte, what it may take part in: a digit, `@`, a mask character (`*`, `X`, `x`, the lead

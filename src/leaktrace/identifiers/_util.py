@@ -263,10 +263,17 @@ def bulk(values, validate: Callable[[str], str], kernel=None, slow_if: str | Non
         out = kernel(fast_in)
     if slow_idx.size == 0:
         return out.cast(pa.string())
-    slow_vals = []
-    for v in arr.take(pa.array(slow_idx)).to_pylist():
+    slow_vals = validate_distinct(arr.take(pa.array(slow_idx)), validate)
+    return pc.replace_with_mask(out.cast(pa.string()), slow, slow_vals)
+
+
+def validate_distinct(arr: pa.Array, validate: Callable[[str], str]) -> pa.Array:
+    """``validate`` over non-null ``arr``, one call per distinct value; null where it raises."""
+    enc = pc.dictionary_encode(arr)
+    out = []
+    for v in enc.dictionary.to_pylist():
         try:
-            slow_vals.append(validate(v))
+            out.append(validate(v))
         except InvalidIdentifier:
-            slow_vals.append(None)
-    return pc.replace_with_mask(out.cast(pa.string()), slow, pa.array(slow_vals, type=pa.string()))
+            out.append(None)
+    return pa.array(out, type=pa.string()).take(enc.indices)

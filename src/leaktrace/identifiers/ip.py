@@ -21,9 +21,26 @@ NAME = "ip"
 
 _OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
 CANDIDATE_V4 = rf"{_OCTET}(?:\.{_OCTET}){{3}}"
-#: Hex groups with at least two colons (full, ``::``-compressed and IPv4-suffixed forms);
-#: ``validate`` decides.
-CANDIDATE_V6 = r"(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{1,4}|" + CANDIDATE_V4 + r")?|::"
+_GROUP = "[0-9A-Fa-f]{0,4}:"
+HEX_TAIL = "[0-9A-Fa-f]{1,4}"
+
+
+def candidate_v6(tail: str) -> str:
+    """Hex groups and colons in the only shapes an address can have, closed by `tail`.
+
+    Up to seven colon-ended groups, as before, but only with seven colons (eight groups),
+    six and a tail (six groups and a dotted quad), or a ``::`` within the first seven colons;
+    a time such as ``14:08:14`` has none of these. Wherever the old, shapeless candidate
+    (``(?:[0-9A-Fa-f]{0,4}:){2,7}(?:tail)?``) was an address, this one matches the same span.
+    """
+    shapes = [f"(?:{_GROUP}){{7}}(?:{tail})?", f"(?:{_GROUP}){{6}}(?:{tail})"]
+    after = [f"(?:{_GROUP}){{0,{n}}}" if n else "" for n in range(6)]
+    shapes += [f"(?:{_GROUP}){{{a}}}:{after[6 - a]}(?:{tail})?" for a in range(1, 7)]
+    return "|".join(shapes)
+
+
+#: Full, ``::``-compressed and IPv4-suffixed forms; ``validate`` decides.
+CANDIDATE_V6 = candidate_v6(f"{HEX_TAIL}|{CANDIDATE_V4}")
 CANDIDATE = f"{CANDIDATE_V4}|{CANDIDATE_V6}"
 
 

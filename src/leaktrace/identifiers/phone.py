@@ -74,5 +74,5 @@ def format(value: str) -> str:
 
 
 def validate_many(values):
-    """``validate`` over an array (one libphonenumber call per value)."""
+    """``validate`` over an array (one libphonenumber call per distinct value)."""
     return _util.bulk(values, validate)

@@ -113,10 +113,10 @@ def detect_bytes(head: bytes, more: list[bytes] = ()) -> str:
 def _utf16_without_bom(head: bytes) -> str:
     """`utf-16-le`/`utf-16-be` when NULs sit on one parity of mostly-ASCII text."""
     sample = head[: len(head) & ~1]
-    if len(sample) < 4:
+    half = len(sample) // 2
+    if len(sample) < 4 or sample.count(0) <= 0.3 * half:   # too few NULs for either parity
         return ""
     even, odd = sample[0::2].count(0), sample[1::2].count(0)
-    half = len(sample) // 2
     if odd > 0.3 * half and even < 0.05 * half:
         return "utf-16-le"
     if even > 0.3 * half and odd < 0.05 * half:

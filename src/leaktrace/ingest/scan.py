@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -210,7 +211,7 @@ class Scanner:
 def _file_document(ef: EvidenceFile) -> Document:
     """The document of a file on disk: a small file's bytes read once and served from memory
     (hashing, sniffing and reading then share them), a large file reopened for each pass."""
-    name = ef.abspath.name
+    name = os.path.basename(ef.abspath)
     if ef.size > WHOLE_BYTES:
         return Document(path=ef.path, name=name, size=ef.size, open=lambda p=ef.abspath: open(p, "rb"))
     with open(ef.abspath, "rb") as f:

@@ -90,14 +90,15 @@ def _zip_kind(ext: str, opener: ZipOpener | None) -> str:
     return "zip"
 
 
-def is_binary(head: bytes) -> bool:
+def is_binary(head: bytes, enc: str | None = None) -> bool:
     """Heuristic: control bytes other than whitespace in more than 1 % of the head.
 
-    UTF-16 text (NULs on alternate bytes) is not binary.
+    UTF-16 text (NULs on alternate bytes) is not binary. `enc` is the head's encoding
+    (`decode.detect_bytes`), detected here when not given.
     """
     from .decode import detect_bytes
 
-    enc = detect_bytes(head)
+    enc = enc or detect_bytes(head)
     if enc.startswith("utf-16"):
         return False
     if _incompressible(head):
@@ -127,11 +128,12 @@ def _undecodable_share(head: bytes, encoding: str) -> float:
 
 def _text_kind(ext: str, head: bytes) -> str:
     """Formats recognised from text content, then from the extension."""
-    if is_binary(head):
-        return _EXTENSIONS.get(ext, "binary") if ext in ("sqlite", "db") else "binary"
-    from .decode import decode_bytes
+    from .decode import decode_bytes, detect_bytes
 
-    text, _ = decode_bytes(head)
+    enc = detect_bytes(head)
+    if is_binary(head, enc):
+        return _EXTENSIONS.get(ext, "binary") if ext in ("sqlite", "db") else "binary"
+    text, _ = decode_bytes(head, enc)
     probe = text.lstrip("\ufeff \t\r\n").encode("utf-8", "replace")
     if probe.startswith(b"From ") and _EMAIL_HEADER.search(probe):
         return "mbox"
@@ -176,12 +178,13 @@ def _json_kind(probe: bytes) -> str:
 
 def _consistently_delimited(head: bytes) -> bool:
     """True when ≥ 90 % of the head's complete lines (≥ 3) split into the same ≥ 2 fields."""
+    delims = [d for d in _DELIMS if d in head]
+    if not delims:
+        return False
     lines = [ln for ln in head.split(b"\n")[:-1] if ln.strip()]
     if len(lines) < 3:
         return False
-    for d in _DELIMS:
-        if d not in head:
-            continue
+    for d in delims:
         mode, k = Counter(map(bytes.count, lines, repeat(d))).most_common(1)[0]
         if mode >= 1 and k >= 0.9 * len(lines):
             return True

@@ -15,7 +15,7 @@ ROOT_HOLDER = "_root"
 class EvidenceFile:
     holder: str
     path: str            # forensic path: `holder/relative/path` with `/` separators
-    abspath: Path
+    abspath: str         # where it is on disk (a plain string: cheaper than a Path per file)
     size: int
     mtime: float
     skip_reason: str = ""  # set for links and special files, which are recorded, not read
@@ -55,17 +55,17 @@ def _walk_dir(top: Path | str, holder: str, prefix: str) -> Iterator[EvidenceFil
         if is_folder:
             folders.append(e)
         else:
-            yield _entry(holder, f"{prefix}/{e.name}", Path(e.path), e)
+            yield _entry(holder, f"{prefix}/{e.name}", e.path, e)
     for e in folders:
         yield from _walk_dir(e.path, holder, f"{prefix}/{e.name}")
 
 
-def _entry(holder: str, path: str, p: Path, entry: os.DirEntry | None = None) -> EvidenceFile:
+def _entry(holder: str, path: str, p: Path | str, entry: os.DirEntry | None = None) -> EvidenceFile:
     """The file at `p`, stat'ed through its `os.scandir` entry when it has one."""
-    st = entry.stat(follow_symlinks=False) if entry is not None else p.lstat()
+    st = entry.stat(follow_symlinks=False) if entry is not None else os.lstat(p)
     reason = ""
     if stat.S_ISLNK(st.st_mode):
         reason = "symbolic link, not followed"
     elif not stat.S_ISREG(st.st_mode):
         reason = "special file (device, socket or pipe)"
-    return EvidenceFile(holder, path, p, st.st_size if not reason else 0, st.st_mtime, reason)
+    return EvidenceFile(holder, path, os.fspath(p), st.st_size if not reason else 0, st.st_mtime, reason)

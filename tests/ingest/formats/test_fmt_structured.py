@@ -22,6 +22,36 @@ def test_jsonl_nested_and_bad_line(write):
     assert result.rows == 2
 
 
+def test_jsonl_flat_string_objects_read_like_any_other(write):
+    lines = ['{"name": "张三", "idcard": "330302199012290241"}', '{"name": "李四", "": "13800138000"}',
+             '{"name": "王五", "n": 7}', '{}', '{"name": "赵六", "idcard": "33030419851006304X"}']
+    fmt, units, result = read_all(write("x.jsonl", "\n".join(lines) + "\n"))
+    batch = tables(units)[0]
+    assert batch.columns == ["name", "idcard", "value", "n"]
+    assert batch.rows == [["张三", "330302199012290241", None, None], ["李四", None, "13800138000", None],
+                          ["王五", None, None, "7"], [None, None, None, None],
+                          ["赵六", "33030419851006304X", None, None]]
+    assert result.rows == 5
+
+
+LINES = ['{"a": 1}\n', ' {"a": [1, 2]} \r\n', '{"a": 1} x\n', '\ufeff{"a": 1}\n', '{"a": \n', '   \n', 'null\n',
+         '{"a": "\\u00e9"}', '{"a": 1}{"b": 2}', '[1,2]', '{"a": NaN}', '{"a": "x\ty"}', '{"a":1,}']
+
+
+def _outcome(parse, line):
+    try:
+        return "ok", parse(line)
+    except ValueError as exc:
+        return type(exc).__name__, exc.msg, exc.pos
+
+
+def test_jsonl_line_parser_is_json_loads():
+    from leaktrace.ingest.formats.jsonfmt import _loads
+
+    for line in LINES:
+        assert _outcome(_loads, line) == _outcome(json.loads, line), line
+
+
 def test_json_object_with_array(write):
     doc = {"meta": {"n": 2}, "data": [{"id": "330302199012290241", "p": {"m": "13800138000"}},
                                       {"id": "33030419851006304X"}]}
@@ -104,3 +134,29 @@ def test_sqlite(tmp_path):
     assert batches["contacts"].columns == ["name", "mobile", "card"]
     assert batches["contacts"].rows[0] == ["张三", "13800138000", "6222023093913383057"]
     assert result.tables == 2 and result.rows == 3
+
+
+SQL_TRICKY = ("INSERT INTO t VALUES ('a;b', \"c;d\", `e;f`, 'it''s; ok', 'back\\'; x', 1-2, 3/4);\n"
+              "-- a comment; with a semicolon\n# another; one\n/* block; comment */ SELECT 1;"
+              "SELECT '--not a comment', '/*nor this*/' ; tail -- end; here\n'open; string")
+
+
+def test_sql_statements_split_alike_for_any_chunk_size(monkeypatch):
+    import io
+
+    from leaktrace.ingest.formats import sqldump
+
+    def statements():
+        scanner = sqldump._Scanner(io.StringIO(SQL_TRICKY))
+        out = []
+        while (stmt := scanner.statement()) is not None:
+            out.append(stmt)
+        return out
+
+    whole = statements()
+    assert whole[0].endswith("3/4)") and "it''s; ok" in whole[0]
+    assert whole[1].endswith("SELECT 1") and whole[2].endswith("'/*nor this*/' ")
+    assert len(whole) == 4 and whole[3].startswith(" tail")
+    for size in range(1, 12):   # strings and comments ending right at a chunk's end too
+        monkeypatch.setattr(sqldump, "CHUNK_CHARS", size)
+        assert statements() == whole, size

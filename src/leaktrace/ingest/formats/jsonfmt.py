@@ -24,6 +24,8 @@ MAX_JSON_BYTES = 256 << 20
 
 def flatten(obj: Any, prefix: str = "", out: dict | None = None) -> dict[str, str | None]:
     """Nested objects as dotted keys; lists of scalars joined with `;`, lists of objects indexed."""
+    if out is None and _flat_strings(obj):
+        return dict(obj)
     out = {} if out is None else out
     if isinstance(obj, dict):
         for key, value in obj.items():
@@ -42,6 +44,14 @@ def flatten(obj: Any, prefix: str = "", out: dict | None = None) -> dict[str, st
     else:
         out[prefix or "value"] = _scalar(obj)
     return out
+
+
+def _flat_strings(obj: Any) -> bool:
+    """An object whose values are all strings and whose keys are all non-empty: its own flat form."""
+    return type(obj) is dict and "" not in obj and set(map(type, obj.values())) <= _STR
+
+
+_STR = {str}
 
 
 def _scalar(value: Any) -> str | None:
@@ -100,7 +110,7 @@ def _lines(stream, result: ReadResult) -> Iterator[Unit]:
             obj = None
         else:
             try:
-                obj = json.loads(line)
+                obj = _loads(line)
             except ValueError as exc:
                 yield from _batch(rows, first, result)
                 rows = []
@@ -117,6 +127,20 @@ def _lines(stream, result: ReadResult) -> Iterator[Unit]:
             yield from _batch(rows, first, result)
             rows = []
     yield from _batch(rows, first, result)
+
+
+_SCAN = json.JSONDecoder().scan_once
+_SPACE = json.decoder.WHITESPACE.match
+
+
+def _loads(line: str) -> Any:
+    """`json.loads(line)` without its per-call layers; a line they would reject goes to
+    `json.loads`, which raises the same error."""
+    try:
+        obj, end = _SCAN(line, _SPACE(line, 0).end())
+    except (StopIteration, ValueError):
+        return json.loads(line)
+    return obj if _SPACE(line, end).end() == len(line) else json.loads(line)
 
 
 def _batch(records: list[dict], first: int, result: ReadResult) -> Iterator[TableBatch]:

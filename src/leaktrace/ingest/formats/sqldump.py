@@ -27,6 +27,9 @@ _SPECIAL = re.compile(r"[;'\"`]|--|/\*|#")
 _STRINGS = {"'": re.compile(r"'(?:[^'\\]++|\\.|'')*+'", re.S),
             '"': re.compile(r'"(?:[^"\\]++|\\.|"")*+"', re.S),
             "`": re.compile(r"`[^`]*+`")}
+# A run with no statement end or comment: plain characters and whole quoted strings, in one match.
+_PLAIN = re.compile(r"""(?:[^;'"`#/-]++|/(?!\*)|-(?!-)|'(?:[^'\\]++|\\.|'')*+'|"(?:[^"\\]++|\\.|"")*+"|`[^`]*+`)*+""",
+                    re.S)
 _LEADING_COMMENTS = re.compile(r"^(?:\s+|--[^\n]*(?:\n|$)|#[^\n]*(?:\n|$)|/\*.*?\*/)*", re.S)
 _INSERT = re.compile(
     rf"(?:INSERT|REPLACE)\s+(?:(?:LOW_PRIORITY|DELAYED|HIGH_PRIORITY|IGNORE)\s+)*"
@@ -94,9 +97,9 @@ class _Scanner:
         """The next statement without its `;` (the remainder at EOF), or None at the end."""
         i = self.pos
         while True:
-            m = _SPECIAL.search(self.buf, i)
-            if m is None:
-                resume = max(len(self.buf) - 1, self.pos)
+            m = _SPECIAL.search(self.buf, _PLAIN.match(self.buf, i).end())
+            if m is None:   # rescan only a last `-` or `/`, which may open a comment with the next chunk
+                resume = max(len(self.buf) - 1, i) if self.buf[-1:] in ("-", "/") else len(self.buf)
             else:
                 tok, start = m.group(), m.start()
                 if tok == ";":
