@@ -26,8 +26,10 @@ class Measurement:
 
 
 def run_measured(args: list[str]) -> Measurement:
-    """Run `args` to completion (failing loudly) and measure it."""
-    out = subprocess.run([sys.executable, "-c", _WRAPPER, *args], check=True, capture_output=True, text=True)
+    """Run `args` to completion and measure it; a failure raises with the end of its error output."""
+    out = subprocess.run([sys.executable, "-c", _WRAPPER, *args], capture_output=True, text=True)
+    if out.returncode:
+        raise RuntimeError(f"{' '.join(args[2:5])} failed (exit {out.returncode}):\n{out.stderr[-4000:]}")
     m = json.loads(out.stdout.strip().splitlines()[-1])
     return Measurement(m["wall"], m["cpu"], m["rss"] / 1024)
 
