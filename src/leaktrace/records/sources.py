@@ -132,12 +132,14 @@ def match_sources(con: duckdb.DuckDBPyConnection) -> None:
           LEFT JOIN tie_overlap t USING (rid, sid)
           GROUP BY rid) b
         JOIN ref_sources s USING (sid)""")
-    drop(con, "cand_rows", "multi", "ties", "tie_rec_tokens", "tie_rows", "tie_ref_tokens", "tie_overlap")
+    drop(con, "tie_overlap")
 
 
 def _token_hashes(text: str) -> str:
-    """SQL: the distinct tokens of a text column as 64-bit hashes (compared, never shown)."""
-    return f"list_distinct(list_transform(regexp_extract_all(coalesce({text}, ''), '{TOKEN_RE}'), lambda t: hash(t)))"
+    """SQL: the distinct tokens of a text column as 32-bit hashes (compared, never shown; a false
+    match needs two of a row pair's few tokens to collide)."""
+    return (f"list_distinct(list_transform(regexp_extract_all(coalesce({text}, ''), '{TOKEN_RE}'), "
+            f"lambda t: (hash(t) & 4294967295)::UINTEGER))")
 
 
 def _tie_overlap(con: duckdb.DuckDBPyConnection) -> None:
@@ -162,6 +164,7 @@ def _tie_overlap(con: duckdb.DuckDBPyConnection) -> None:
         CREATE OR REPLACE TEMP TABLE tie_rows AS
         SELECT c.rid, c.fid, c.sid FROM cand_rows c JOIN ties t
           ON t.rid = c.rid AND (t.sid IS NULL OR t.sid = c.sid)""")
+    drop(con, "cand_rows", "multi")
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE tie_ref_tokens AS
         SELECT fid, {_token_hashes('text')} AS toks
@@ -171,3 +174,4 @@ def _tie_overlap(con: duckdb.DuckDBPyConnection) -> None:
         SELECT t.rid, t.sid, max(len(list_filter(r.toks, lambda x: list_contains(f.toks, x)))) AS overlap
         FROM tie_rows t JOIN tie_rec_tokens r USING (rid) JOIN tie_ref_tokens f USING (fid)
         GROUP BY ALL""")
+    drop(con, "ties", "tie_rows", "tie_rec_tokens", "tie_ref_tokens")
