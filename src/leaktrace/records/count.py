@@ -25,10 +25,10 @@ from ..case.store import CaseStore
 from ..profiles import Profile
 from ..resolve.persons import resolve_persons
 from ..resolve.shared_keys import split_edges_sql, split_shared_keys
-
 from .sources import drop, key_edges_sql, key_id, key_id_columns, match_sources, prepare_match_tables
 
 LINK_MODES = ("exact", "probabilistic")
+
 # A table with at least this many valid rows, none of which match a reference,
 # is a leaked dataset of unknown origin (smaller ones: ledgers, notes, logs).
 MIN_UNKNOWN_DATASET = 20

@@ -32,9 +32,14 @@ def key_id(expr: str) -> str:
     return f"md5_number({expr})"
 
 
+def key_id_low64(k: str) -> str:
+    """SQL: the low 64 bits of key id `k` as UBIGINT."""
+    return f"({k} & 18446744073709551615)::UBIGINT"
+
+
 def key_id_columns(k: str) -> str:
     """SQL: a key id split into two UBIGINT columns `k_hi, k_lo` (Parquet has no 128-bit integer)."""
-    return f"({k} >> 64)::UBIGINT AS k_hi, ({k} & 18446744073709551615)::UBIGINT AS k_lo"
+    return f"({k} >> 64)::UBIGINT AS k_hi, {key_id_low64(k)} AS k_lo"
 
 
 def key_id_from_columns(hi: str = "k_hi", lo: str = "k_lo") -> str:
@@ -142,6 +147,14 @@ def _token_hashes(text: str) -> str:
             f"lambda t: (hash(t) & 4294967295)::UINTEGER))")
 
 
+def _tie_tokens(con: duckdb.DuckDBPyConnection, table: str, view: str, eid: str, of: str) -> None:
+    """`table(eid, toks)`: the token hashes of the rows of `view` whose `eid` is in table `of`."""
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE {table} AS
+        SELECT {eid}, {_token_hashes('text')} AS toks
+        FROM {view} SEMI JOIN (SELECT DISTINCT {eid} FROM {of}) USING ({eid})""")
+
+
 def _tie_overlap(con: duckdb.DuckDBPyConnection) -> None:
     """`tie_overlap(rid, sid, overlap)`: where several sources tie on the most shared
     identifiers, the most tokens of the record's text any row of each shares with it."""
@@ -156,19 +169,13 @@ def _tie_overlap(con: duckdb.DuckDBPyConnection) -> None:
                          ON m.rid = c.rid AND c.shared = m.top)
         SELECT rid, NULL::USMALLINT AS sid FROM multi WHERE top = low
         UNION ALL SELECT * FROM mixed SEMI JOIN (SELECT rid FROM mixed GROUP BY rid HAVING count(*) > 1) USING (rid)""")
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE tie_rec_tokens AS
-        SELECT rid, {_token_hashes('text')} AS toks
-        FROM rec SEMI JOIN (SELECT DISTINCT rid FROM ties) USING (rid)""")
+    _tie_tokens(con, "tie_rec_tokens", "rec", "rid", "ties")
     con.execute("""
         CREATE OR REPLACE TEMP TABLE tie_rows AS
         SELECT c.rid, c.fid, c.sid FROM cand_rows c JOIN ties t
           ON t.rid = c.rid AND (t.sid IS NULL OR t.sid = c.sid)""")
     drop(con, "cand_rows", "multi")
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE tie_ref_tokens AS
-        SELECT fid, {_token_hashes('text')} AS toks
-        FROM ref SEMI JOIN (SELECT DISTINCT fid FROM tie_rows) USING (fid)""")
+    _tie_tokens(con, "tie_ref_tokens", "ref", "fid", "tie_rows")
     con.execute("""
         CREATE OR REPLACE TEMP TABLE tie_overlap AS
         SELECT t.rid, t.sid, max(len(list_filter(r.toks, lambda x: list_contains(f.toks, x)))) AS overlap

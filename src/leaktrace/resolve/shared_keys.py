@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import duckdb
 
-from ..records.sources import drop, key_id
+from ..records.sources import drop, key_id, key_id_low64
 
 WEAK_KEYS = ("cn_mobile", "phone", "bank_card", "email", "iban")
 # Names compared: whitespace and name dots removed, Latin letters lower-cased, full-width `＊` as `*`.
@@ -35,18 +35,14 @@ def _weak_keys(view: str, eid: str, name: str, key: str) -> str:
         WHERE split_part(key, ':', 1) IN ({weak})"""
 
 
-def _low64(k: str) -> str:
-    return f"({k} & 18446744073709551615)::UBIGINT"
-
-
 def split_shared_keys(con: duckdb.DuckDBPyConnection) -> int:
     """Create `split_rec` and `split_ref`; returns the number of keys split."""
     # Keys on table rows of more than one raw name (64 bits of the key id suffice to find
     # candidates: a collision only adds one), then those rows' weak keys, names normalised.
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE multi_named AS
-        SELECT h FROM (SELECT {_low64('unnest(ks)')} AS h, nh FROM rec_ids WHERE nh IS NOT NULL
-                       UNION ALL SELECT {_low64('unnest(ks)')}, nh FROM ref_ids WHERE nh IS NOT NULL)
+        SELECT h FROM (SELECT {key_id_low64('unnest(ks)')} AS h, nh FROM rec_ids WHERE nh IS NOT NULL
+                       UNION ALL SELECT {key_id_low64('unnest(ks)')}, nh FROM ref_ids WHERE nh IS NOT NULL)
         GROUP BY h HAVING min(nh) <> max(nh)""")
     if not con.execute("SELECT count(*) FROM multi_named").fetchone()[0]:
         con.execute("CREATE OR REPLACE TEMP TABLE split_rec (rid BIGINT, k UHUGEINT, node UHUGEINT)")
@@ -56,12 +52,12 @@ def split_shared_keys(con: duckdb.DuckDBPyConnection) -> int:
     rows = []
     for view, eid, keys in (("rec", "rid", "rec_keys"), ("ref", "fid", "ref_keys")):
         subset = f"""(SELECT * FROM {view} SEMI JOIN (SELECT {eid} FROM {keys}
-                       WHERE {_low64('k')} IN (SELECT h FROM multi_named)) USING ({eid}))"""
+                       WHERE {key_id_low64('k')} IN (SELECT h FROM multi_named)) USING ({eid}))"""
         rows.append(_weak_keys(subset, eid, NAME_SQL, key_id("key")))
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE named_rows AS
         SELECT * FROM (SELECT false AS is_ref, * FROM ({rows[0]}) UNION ALL SELECT true, * FROM ({rows[1]}))
-        WHERE name IS NOT NULL AND {_low64('k')} IN (SELECT h FROM multi_named)""")
+        WHERE name IS NOT NULL AND {key_id_low64('k')} IN (SELECT h FROM multi_named)""")
     con.execute("""
         CREATE OR REPLACE TEMP TABLE split_keys AS
         WITH n AS (SELECT DISTINCT k, name FROM named_rows)
@@ -80,12 +76,9 @@ def split_shared_keys(con: duckdb.DuckDBPyConnection) -> int:
 
 def split_edges_sql() -> str:
     """SQL of `(a, b)`: key pairs of the rows in `split_rec`/`split_ref`, split keys as their nodes."""
-    return """
-        SELECT ns[1] AS a, unnest(ns[2:]) AS b FROM (
-          SELECT list_sort(list(coalesce(s.node, rk.k))) AS ns
-          FROM rec_keys rk SEMI JOIN split_rec USING (rid) LEFT JOIN split_rec s USING (rid, k)
-          GROUP BY rk.rid HAVING count(*) > 1
-          UNION ALL
-          SELECT list_sort(list(coalesce(s.node, fk.k)))
-          FROM ref_keys fk SEMI JOIN split_ref USING (fid) LEFT JOIN split_ref s USING (fid, k)
-          GROUP BY fk.fid HAVING count(*) > 1)"""
+    lists = [f"""
+          SELECT list_sort(list(coalesce(s.node, x.k))) AS ns
+          FROM {keys} x SEMI JOIN {split} USING ({eid}) LEFT JOIN {split} s USING ({eid}, k)
+          GROUP BY x.{eid} HAVING count(*) > 1"""
+             for keys, split, eid in (("rec_keys", "split_rec", "rid"), ("ref_keys", "split_ref", "fid"))]
+    return f"SELECT ns[1] AS a, unnest(ns[2:]) AS b FROM ({' UNION ALL '.join(lists)})"
