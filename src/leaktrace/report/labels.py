@@ -75,9 +75,13 @@ LABELS: dict[str, tuple[str, str]] = {  # key: (zh, en)
     "rule": ("规则", "Rule"),
     "dedup": ("去重", "De-duplication"),
     "dedup_text": (
-        "同一标识符、同一记录（或参照数据库同一行）上的标识符属于同一自然人；同一持有人处，同一自然人同一类别只计一条记录。",
-        "Identifiers on one record (or one reference row) belong to one person; records sharing an identifier "
-        "are the same person. Within one holder, one record per person per category is counted."),
+        "同一记录（或参照数据库同一行）上的标识符属于同一自然人；共享身份证号的记录为同一自然人，"
+        "共享手机号、银行卡号或电子邮箱的记录须姓名相容（相同，或脱敏姓名与之相符）才视为同一自然人；"
+        "同一持有人处，同一自然人同一类别只计一条记录。",
+        "Identifiers on one record (or one reference row) belong to one person; records sharing a resident ID "
+        "are the same person, records sharing a mobile, bank card or e-mail only when their names are "
+        "compatible (equal, or a masked name that fits). Within one holder, one record per person per "
+        "category is counted."),
     "counting_policy": ("计数规则", "Counting policy"),
     "counting_text": (
         "与参照数据库匹配的行计数；至少 {min_unknown} 条有效行且均不匹配任何来源的数据表视为来源不明的泄露数据集，其行也计数。"

@@ -32,7 +32,9 @@ def resolve_persons(con: duckdb.DuckDBPyConnection) -> int:
         CREATE OR REPLACE TEMP TABLE person_key AS
         SELECT DISTINCT k, k AS person FROM (SELECT a AS k FROM kg UNION ALL SELECT b FROM kg)""")
     rounds = 0
-    while rounds < MAX_ROUNDS and con.execute("SELECT count(*) FROM kg").fetchone()[0]:
+    while con.execute("SELECT count(*) FROM kg").fetchone()[0]:
+        if rounds == MAX_ROUNDS:
+            raise RuntimeError(f"identifier graph not resolved in {MAX_ROUNDS} rounds")
         rounds += 1
         con.execute("CREATE OR REPLACE TEMP TABLE hook AS SELECT b AS r, min(a) AS m FROM kg GROUP BY b")
         _flatten(con)
@@ -45,8 +47,6 @@ def resolve_persons(con: duckdb.DuckDBPyConnection) -> int:
               SELECT coalesce(ha.m, g.a) AS ra, coalesce(hb.m, g.b) AS rb
               FROM kg g LEFT JOIN hook ha ON ha.r = g.a LEFT JOIN hook hb ON hb.r = g.b)
             WHERE ra <> rb""")
-    if rounds == MAX_ROUNDS:
-        raise RuntimeError(f"identifier graph not resolved in {MAX_ROUNDS} rounds")
     con.execute("DROP TABLE IF EXISTS hook")
     return rounds
 
