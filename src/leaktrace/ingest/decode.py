@@ -8,6 +8,7 @@ to an exact byte offset (see `detect.text.byte_offsets`) and the text stays vali
 from __future__ import annotations
 
 import codecs
+from functools import lru_cache
 from typing import IO, Iterator
 
 from .units import TextBlock
@@ -96,6 +97,17 @@ def _later_samples(stream: IO[bytes], size: int | None) -> list[bytes]:
 
 def detect_bytes(head: bytes, more: list[bytes] = ()) -> str:
     """Detect the encoding of `head` (the document's first bytes) plus later samples."""
+    return _detect(head, tuple(more)) if more else _detect_head(head)
+
+
+@lru_cache(maxsize=4)
+def _detect_head(head: bytes) -> str:
+    """`_detect` of a head alone, remembered: the sniffer and then the reader of a small
+    document ask about the same bytes."""
+    return _detect(head, ())
+
+
+def _detect(head: bytes, more: tuple[bytes, ...]) -> str:
     for bom, name in _BOMS:
         if head.startswith(bom):
             return name
@@ -105,7 +117,7 @@ def detect_bytes(head: bytes, more: list[bytes] = ()) -> str:
     sample = b"\n".join([head, *more])
     if sample.isascii():
         return "utf-8"
-    if _decodes(sample, "utf-8"):
+    if decodes(sample, "utf-8"):
         return "utf-8"
     return _detect_legacy(sample)
 
@@ -124,9 +136,14 @@ def _utf16_without_bom(head: bytes) -> str:
     return ""
 
 
-def _decodes(data: bytes, codec: str) -> bool:
+def decodes(data: bytes, codec: str) -> bool:
     """True when `data` decodes strictly (a truncated last character is allowed)."""
     try:
+        data.decode(codec)
+        return True
+    except UnicodeDecodeError:
+        pass
+    try:  # again, allowing the last character to be cut off
         codecs.getincrementaldecoder(codec)().decode(data, final=False)
         return True
     except UnicodeDecodeError:
@@ -161,13 +178,13 @@ def _cjk_share(text: str) -> float:
 
 def _detect_legacy(sample: bytes) -> str:
     """Non-UTF encodings: GB18030 when it fits common simplified text, else Big5 or a guess."""
-    gb_ok = _decodes(sample, "gb18030")
+    gb_ok = decodes(sample, "gb18030")
     if gb_ok and _gb2312_share(sample) >= 0.9:
         return "gb18030"
     guess = _charset_normalizer_guess(sample)
-    if guess and normalize(guess) in ("big5", "cp950", "big5hkscs") and _decodes(sample, "big5"):
+    if guess and normalize(guess) in ("big5", "cp950", "big5hkscs") and decodes(sample, "big5"):
         return "big5"
-    if not guess and _decodes(sample, "big5") and not gb_ok:
+    if not guess and decodes(sample, "big5") and not gb_ok:
         return "big5"
     if gb_ok and (not guess or normalize(guess) in _CJK_CODECS):
         text = sample.decode("gb18030", "ignore")

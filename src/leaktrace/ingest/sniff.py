@@ -93,20 +93,22 @@ def _zip_kind(ext: str, opener: ZipOpener | None) -> str:
 def is_binary(head: bytes, enc: str | None = None) -> bool:
     """Heuristic: control bytes other than whitespace in more than 1 % of the head.
 
-    UTF-16 text (NULs on alternate bytes) is not binary. `enc` is the head's encoding
-    (`decode.detect_bytes`), detected here when not given.
+    UTF-16 text (NULs on alternate bytes) is not binary; nor is valid UTF-8 (random,
+    compressed or encrypted bytes never are), even when incompressible (random tokens,
+    keys). `enc` is the head's encoding (`decode.detect_bytes`), detected here when not given.
     """
-    from .decode import detect_bytes
+    from .decode import decodes, detect_bytes
 
     enc = enc or detect_bytes(head)
     if enc.startswith("utf-16"):
         return False
-    if _incompressible(head):
+    utf8 = enc.startswith("utf-8") and decodes(head, "utf-8")
+    if not utf8 and _incompressible(head):
         return True
     controls = len(head) - len(head.translate(None, _TEXT_CONTROL))
     if controls > max(1, len(head) // 100):
         return True
-    return _undecodable_share(head, enc) > 0.02
+    return not utf8 and _undecodable_share(head, enc) > 0.02
 
 
 def _incompressible(head: bytes) -> bool:

@@ -129,6 +129,22 @@ def test_undecodable_binary_is_sniffed_as_binary():
     assert sniff("data.bin", high) == "binary"
 
 
+def test_incompressible_text_is_text_and_compressed_bytes_are_binary():
+    """Random keys or passwords do not compress but are text; deflated data without a magic is binary."""
+    import random
+    import string
+    import zlib
+
+    rng = random.Random(7)
+    alphabet = string.ascii_letters + string.digits + string.punctuation
+    keys = "\n".join("".join(rng.choice(alphabet) for _ in range(40)) for _ in range(200)).encode()
+    assert len(zlib.compress(keys[:8192], 1)) > 0.8 * len(keys[:8192])   # the case being tested
+    assert sniff("keys.txt", keys[:8192]) == "text"
+    deflate = zlib.compressobj(9, zlib.DEFLATED, -15)                    # raw deflate: no header
+    raw = deflate.compress(keys) + deflate.flush()
+    assert sniff("blob", raw[:8192]) == "binary"
+
+
 @pytest.mark.parametrize("name,head,expected", [
     ("a.gz", b"\x1f\x8b\x08\x00", "gzip"), ("a.7z", b"7z\xbc\xaf\x27\x1c\x00", "7z"),
     ("a.bz2", b"BZh91AY", "bzip2"), ("a.xz", b"\xfd7zXZ\x00\x00", "xz"),
