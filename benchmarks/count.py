@@ -92,8 +92,8 @@ def _records(n: int, start: int, persons: int, rng: np.random.Generator, source_
 
 def build_case(case: Path, records: int, seed: int = 1) -> None:
     """A case store with `records` evidence records and references covering their persons."""
-    marker = case / "bench.json"
-    if marker.exists() and json.loads(marker.read_text()) == {"records": records, "seed": seed}:
+    marker, spec = case / "bench.json", {"records": records, "seed": seed, "layout": 2}
+    if marker.exists() and json.loads(marker.read_text()) == spec:
         return  # built by an earlier run (the build is deterministic)
     shutil.rmtree(case, ignore_errors=True)
     parts = case / "parts"
@@ -115,13 +115,15 @@ def build_case(case: Path, records: int, seed: int = 1) -> None:
             n = min(CHUNK, persons // 3 - start)
             person = (np.arange(start, start + n) * 3 + k) % persons
             t = _records(n, start, persons, rng, [src], person)
-            t = t.set_column(t.schema.get_field_index("holder"), "holder", pa.array([src] * n))
+            for col in ("holder", "path", "dataset"):  # one reference table per source
+                t = t.set_column(t.schema.get_field_index(col), col,
+                                 pa.array([src if col == "holder" else f"{src}/{src}.csv"] * n))
             pq.write_table(t, parts / f"b{batch:06d}.ref_records.0.parquet")
             manifest = MANIFEST.to_arrow([{"path": f"{src}/{src}.csv", "holder": src, "depth": 0,
                                            "status": "done", "size": 0}])
             pq.write_table(manifest, parts / f"b{batch:06d}.ref_manifest.parquet")
             batch += 1
-    marker.write_text(json.dumps({"records": records, "seed": seed}))
+    marker.write_text(json.dumps(spec))
 
 
 def main() -> None:

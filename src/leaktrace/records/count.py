@@ -62,7 +62,7 @@ def prepare(con: duckdb.DuckDBPyConnection, profile: Profile, link: str = "exact
         raise ValueError(f"unknown link mode {link!r} (one of {', '.join(LINK_MODES)})")
     prepare_match_tables(con)
     _resolve(con)
-    match_sources(con)
+    match_sources(con, keep_ids=link != "exact")   # linkage reads reference keys again
     rule = profile.sql_case
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE rc AS

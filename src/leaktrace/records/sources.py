@@ -110,14 +110,17 @@ def key_edges_sql(ids: str, eid: str, skip: str) -> str:
         SELECT ks[1] AS a, unnest(ks[2:]) AS b FROM {ids} ANTI JOIN {skip} USING ({eid}) WHERE len(ks) > 1"""
 
 
-def match_sources(con: duckdb.DuckDBPyConnection) -> None:
+def match_sources(con: duckdb.DuckDBPyConnection, keep_ids: bool = True) -> None:
     """From `rec`, `rec_keys`, `ref`, `ref_keys` create `cand(rid, did, sid, shared)` (one
     row per record and candidate source: the most identifiers one of its rows shares with
-    the record), `dataset_source(did, sid, matched)` and `record_source(rid, source, shared)`."""
+    the record), `dataset_source(did, sid, matched)` and `record_source(rid, source, shared)`.
+    `keep_ids=False` drops `rec_ids`/`ref_ids` as soon as they are used (less to spill)."""
     con.execute("""
         CREATE OR REPLACE TEMP TABLE cand_rows AS
         SELECT rk.rid, any_value(rk.did) AS did, fk.fid, any_value(fk.sid) AS sid, count(*)::USMALLINT AS shared
         FROM rec_keys rk JOIN ref_keys fk USING (k) GROUP BY rk.rid, fk.fid""")
+    if not keep_ids:
+        drop(con, "rec_ids", "ref_ids")
     con.execute("""
         CREATE OR REPLACE TEMP TABLE cand AS
         SELECT rid, any_value(did) AS did, sid, max(shared) AS shared FROM cand_rows GROUP BY rid, sid""")
