@@ -33,6 +33,8 @@ if TYPE_CHECKING:   # imported where queried: a scan of a new case never starts 
     import duckdb
 
 PART_RE = re.compile(r"^b(\d{6})\.([a-z_]+)(?:\.(\d+))?\.parquet$")
+# DuckDB's memory limit unless LEAKTRACE_MEMORY says otherwise.
+DUCKDB_MEMORY = "4GB"
 
 
 class CaseError(Exception):
@@ -113,8 +115,9 @@ class CaseStore:
         try:
             spill = self.root / "tmp"
             con.execute(f"SET temp_directory='{_sql_str(str(spill))}'")
-            # Bounded memory: DuckDB spills to the case's tmp/ beyond this.
-            con.execute(f"SET memory_limit='{os.environ.get('LEAKTRACE_MEMORY', '6GB')}'")
+            # Bounded memory: DuckDB spills to the case's tmp/ beyond this; the process peaks about
+            # 1 GB above it (counting 100M records: benchmarks/README.md).
+            con.execute(f"SET memory_limit='{os.environ.get('LEAKTRACE_MEMORY', DUCKDB_MEMORY)}'")
             con.execute("SET preserve_insertion_order=false")
             committed = self._committed_batches()
             for table, schema in SCHEMAS.items():

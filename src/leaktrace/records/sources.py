@@ -127,20 +127,17 @@ def match_sources(con: duckdb.DuckDBPyConnection, keep_ids: bool = True) -> None
     con.execute("""
         CREATE OR REPLACE TEMP TABLE dataset_source AS
         SELECT did, sid, count(*) AS matched FROM cand GROUP BY ALL""")
-    _tie_overlap(con)
-    # The ranking (shared, overlap, dataset matches, earlier name: lower sid) packed into one 128-bit number.
+    _tie_winners(con)
+    # Records without a tie: the candidate sharing the most identifiers (then the lower sid).
     con.execute("""
         CREATE OR REPLACE TEMP TABLE record_source AS
         SELECT rid, s.source, b.shared FROM (
-          SELECT rid, arg_max(sid, ((shared::UHUGEINT << 96) | (coalesce(t.overlap, 0)::UHUGEINT << 64)
-                                    | (d.matched::UHUGEINT << 24) | (65535 - sid)::UHUGEINT)) AS sid,
-                 max(shared) AS shared
-          FROM cand c
-          JOIN dataset_source d USING (did, sid)
-          LEFT JOIN tie_overlap t USING (rid, sid)
-          GROUP BY rid) b
+          SELECT rid, sid, shared FROM tie_source
+          UNION ALL
+          SELECT rid, arg_max(sid, (shared::UINTEGER << 16) | (65535 - sid)::UINTEGER), max(shared)
+          FROM cand ANTI JOIN tie_source USING (rid) GROUP BY rid) b
         JOIN ref_sources s USING (sid)""")
-    drop(con, "tie_overlap")
+    drop(con, "tie_source")
 
 
 def _token_hashes(text: str) -> str:
@@ -158,9 +155,10 @@ def _tie_tokens(con: duckdb.DuckDBPyConnection, table: str, view: str, eid: str,
         FROM {view} SEMI JOIN (SELECT DISTINCT {eid} FROM {of}) USING ({eid})""")
 
 
-def _tie_overlap(con: duckdb.DuckDBPyConnection) -> None:
-    """`tie_overlap(rid, sid, overlap)`: where several sources tie on the most shared
-    identifiers, the most tokens of the record's text any row of each shares with it."""
+def _tie_winners(con: duckdb.DuckDBPyConnection) -> None:
+    """`tie_source(rid, sid, shared)`: where several sources tie on the most shared identifiers,
+    the one whose row shares the most tokens of the record's text, then matches most of the
+    record's dataset, then comes first by name."""
     # Records with several candidate sources; where all share as many identifiers (the usual
     # case) every candidate ties, else only those sharing the most.
     con.execute("""
@@ -168,20 +166,27 @@ def _tie_overlap(con: duckdb.DuckDBPyConnection) -> None:
         SELECT rid, max(shared) AS top, min(shared) AS low FROM cand GROUP BY rid HAVING count(*) > 1""")
     con.execute("""
         CREATE OR REPLACE TEMP TABLE ties AS
-        WITH mixed AS (SELECT c.rid, c.sid FROM cand c JOIN (SELECT rid, top FROM multi WHERE top > low) m
+        WITH mixed AS (SELECT c.rid, c.sid, m.top FROM cand c JOIN (SELECT rid, top FROM multi WHERE top > low) m
                          ON m.rid = c.rid AND c.shared = m.top)
-        SELECT rid, NULL::USMALLINT AS sid FROM multi WHERE top = low
+        SELECT rid, NULL::USMALLINT AS sid, top FROM multi WHERE top = low
         UNION ALL SELECT * FROM mixed SEMI JOIN (SELECT rid FROM mixed GROUP BY rid HAVING count(*) > 1) USING (rid)""")
     _tie_tokens(con, "tie_rec_tokens", "rec", "rid", "ties")
     con.execute("""
         CREATE OR REPLACE TEMP TABLE tie_rows AS
-        SELECT c.rid, c.fid, c.sid FROM cand_rows c JOIN ties t
+        SELECT c.rid, c.did, c.fid, c.sid, t.top FROM cand_rows c JOIN ties t
           ON t.rid = c.rid AND (t.sid IS NULL OR t.sid = c.sid)""")
-    drop(con, "cand_rows", "multi")
+    drop(con, "cand_rows", "multi", "ties")
     _tie_tokens(con, "tie_ref_tokens", "ref", "fid", "tie_rows")
-    con.execute("""
-        CREATE OR REPLACE TEMP TABLE tie_overlap AS
-        SELECT t.rid, t.sid, max(len(list_filter(r.toks, lambda x: list_contains(f.toks, x)))) AS overlap
+    # The best row decides: its source has the most overlap of any of its rows; the ranking
+    # (overlap up to 65,535 tokens, dataset matches up to 2**32, earlier name: lower sid) packed
+    # into one 64-bit number (a 128-bit key makes arg_max slower).
+    overlap = "least(len(list_filter(r.toks, lambda x: list_contains(f.toks, x))), 65535)"
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE tie_source AS
+        SELECT t.rid, arg_max(t.sid, ({overlap}::UBIGINT << 48) | (least(d.matched, 4294967295)::UBIGINT << 16)
+                                     | (65535 - t.sid)::UBIGINT) AS sid,
+               any_value(t.top) AS shared
         FROM tie_rows t JOIN tie_rec_tokens r USING (rid) JOIN tie_ref_tokens f USING (fid)
-        GROUP BY ALL""")
-    drop(con, "ties", "tie_rows", "tie_rec_tokens", "tie_ref_tokens")
+          JOIN dataset_source d USING (did, sid)
+        GROUP BY t.rid""")
+    drop(con, "tie_rows", "tie_rec_tokens", "tie_ref_tokens")
