@@ -11,6 +11,8 @@ RECORDS = [  # path, record, ids, text
     ("a.csv", 2, "cn_mobile:N", "李四|N|锦江之星(长宁店)"),    # N in hotel and bank: the hotel row shares the text
     ("a.csv", 3, "cn_mobile:P", "王五|P"),                 # P in hotel and bank, no telling text: dataset majority
     ("a.csv", 4, "cn_mobile:Q", "赵六|Q"),                 # only in the bank
+    ("a.csv", 5, "cn_id:B;cn_mobile:R", "孙七|B|R|平安保险"),  # two ids in bank and insurer, one in hotel
+    ("a.csv", 6, "cn_mobile:S", "周八|S|如家|VIP"),          # S on two hotel rows and a bank row
 ]
 REFS = [  # source, record, ids, text
     ("bank", 1, "cn_id:A;cn_mobile:M", "张三|A|M|工商银行"),
@@ -20,6 +22,12 @@ REFS = [  # source, record, ids, text
     ("bank", 3, "cn_mobile:P", "王五|P|建设银行"),
     ("hotel", 3, "cn_mobile:P", "王五|P|汉庭"),
     ("bank", 4, "cn_mobile:Q", "赵六|Q|中国银行"),
+    ("bank", 5, "cn_id:B;cn_mobile:R", "孙七|B|R|建设银行"),
+    ("insurer", 1, "cn_id:B;cn_mobile:R", "孙七|B|R|平安保险"),
+    ("hotel", 5, "cn_mobile:R", "孙七|R|平安保险|VIP"),
+    ("hotel", 6, "cn_mobile:S", "周八|S|汉庭"),
+    ("hotel", 7, "cn_mobile:S", "周八|S|如家|VIP"),
+    ("bank", 6, "cn_mobile:S", "周八|S|如家"),
 ]
 
 
@@ -43,7 +51,9 @@ def test_best_source_per_record():
     got = dict(con.execute("""
         SELECT r.record, s.source FROM record_source s JOIN rec r USING (rid) ORDER BY 1""").fetchall())
     # 1: the bank row shares two identifiers, the hotel one; 2: tie broken by the hotel row's text;
-    # 3: tie, same overlap: the source matching most of the dataset (bank: 4 records, hotel: 3)
-    assert got == {1: "bank", 2: "hotel", 3: "bank", 4: "bank"}
+    # 3: tie, same overlap: the source matching most of the dataset (bank: 6 records, hotel: 5);
+    # 5: bank and insurer tie on two identifiers and the insurer row shares the text (the hotel row
+    # shares more text but one identifier only); 6: the better of the hotel's two rows beats the bank
+    assert got == {1: "bank", 2: "hotel", 3: "bank", 4: "bank", 5: "insurer", 6: "hotel"}
     matched = dict(con.execute("SELECT source, matched FROM dataset_source JOIN ref_sources USING (sid)").fetchall())
-    assert matched == {"bank": 4, "hotel": 3}
+    assert matched == {"bank": 6, "hotel": 5, "insurer": 1}
