@@ -15,10 +15,11 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .names import is_person_name
 from .validate import PERSON_CODES, type_names
 
 # A Chinese name: 2-4 Han characters standing alone at the start of a line (any line of
-# a text) or right before an identifier, separated by a delimiter.
+# a text) or right before an identifier, separated by a delimiter (and read as a name: names.py).
 NAME_RE = re.compile(r"(?<![\u4e00-\u9fff])([\u4e00-\u9fff]{2,4})(?=[\s,，;；|:：\t\-]*$)")
 LINE_START_NAME_RE = re.compile(r"^\s*([\u4e00-\u9fff]{2,4})(?=[\s,，;；|\t\-]|$)")
 # Characters `json.dumps` escapes in a string.
@@ -172,5 +173,7 @@ def line_name(prefix: str) -> str | None:
 
     `prefix` is the line up to its first person identifier.
     """
-    m = LINE_START_NAME_RE.match(prefix) or NAME_RE.search(prefix)
-    return m.group(1) if m else None
+    for m in (LINE_START_NAME_RE.match(prefix), NAME_RE.search(prefix)):
+        if m and is_person_name(m.group(1)):
+            return m.group(1)
+    return None
