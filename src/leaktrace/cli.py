@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import sys
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Optional
+from typing import Iterator, Optional
 
 import typer
 from rich.console import Console
 
-from .case.store import CaseError, CaseStore
+from .case.store import DUCKDB_MEMORY, CaseError, CaseStore
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="leaktrace: personal-data trafficking and breach evidence workbench.")
@@ -17,6 +19,26 @@ out = Console()
 err = Console(stderr=True)
 
 CaseOpt = typer.Option(..., "--case", "-c", help="Case folder (created by scan).")
+
+
+@contextmanager
+def _sql_limits(store: CaseStore, what: str) -> Iterator[None]:
+    """Turn DuckDB running out of memory or temporary disk into a clear error (exit 1)."""
+    import duckdb
+
+    try:
+        yield
+    except (duckdb.OutOfMemoryException, duckdb.IOException) as exc:
+        memory = os.environ.get("LEAKTRACE_MEMORY", DUCKDB_MEMORY)
+        if isinstance(exc, duckdb.OutOfMemoryException):
+            advice = f"its work did not fit in LEAKTRACE_MEMORY (now {memory}) even spilling: raise it"
+        else:
+            advice = (f"it spills what does not fit in LEAKTRACE_MEMORY (now {memory}) to {store.spill}: free "
+                      f"disk space there or point LEAKTRACE_TEMP at a larger disk (counting 100M records "
+                      f"spills about 40 GB)")
+        err.print(f"[red]error:[/red] {what} of case {store.root} stopped: {str(exc).splitlines()[0]}\n"
+                  f"DuckDB: {advice}. No file was left half-written.")
+        raise typer.Exit(1)
 
 
 def _open(case: Path) -> CaseStore:
@@ -144,7 +166,8 @@ def count(
     if link not in ("exact", "probabilistic"):
         err.print(f"[red]error:[/red] --link must be exact or probabilistic, not {link!r}")
         raise typer.Exit(2)
-    counts = count_case(store, prof, link=link, link_threshold=link_threshold)
+    with _sql_limits(store, "counting"):
+        counts = count_case(store, prof, link=link, link_threshold=link_threshold)
     if link != "exact":
         lk = counts.linkage
         err.print(f"probabilistic linkage (threshold {lk['threshold']}): {lk['links']} links, "
@@ -280,7 +303,9 @@ def attribute(
     from .attribute.attribution import attribute_case, to_json
     from .attribute.console import print_attribution
 
-    result = attribute_case(_open(case), exact=exact, sketch_min_keys=sketch_min_keys)
+    store = _open(case)
+    with _sql_limits(store, "attribution"):
+        result = attribute_case(store, exact=exact, sketch_min_keys=sketch_min_keys)
     if as_json:
         print(to_json(result))
     else:

@@ -106,6 +106,11 @@ class CaseStore:
     def has(self, table: str) -> bool:
         return any(self.parts.glob(f"b*.{table}*.parquet"))
 
+    @property
+    def spill(self) -> Path:
+        """Where DuckDB writes what does not fit in memory: `LEAKTRACE_TEMP`, else the case's tmp/."""
+        return Path(os.environ.get("LEAKTRACE_TEMP") or self.root / "tmp")
+
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A DuckDB connection with one view per table over the committed parts."""
@@ -113,8 +118,7 @@ class CaseStore:
 
         con = duckdb.connect()
         try:
-            spill = self.root / "tmp"
-            con.execute(f"SET temp_directory='{_sql_str(str(spill))}'")
+            con.execute(f"SET temp_directory='{_sql_str(str(self.spill))}'")
             # Bounded memory: DuckDB spills to the case's tmp/ beyond this; the process peaks about
             # 1 GB above it (counting 100M records: benchmarks/README.md).
             con.execute(f"SET memory_limit='{os.environ.get('LEAKTRACE_MEMORY', DUCKDB_MEMORY)}'")
