@@ -82,8 +82,10 @@ def test_line_start_name_on_every_line(tmp_path):
     f = tmp_path / "ev" / "h" / "notes.txt"
     f.parent.mkdir(parents=True)
     f.write_text("李四 2016-03-01 手机 13800138000\n备注\n王五，2016-03-02 电话 13900139000\n"
-                 "好的 13700137000\n联系电话：13600136000\n收货人 欧阳娜娜 13500135000\n", encoding="utf-8")
+                 "好的 13700137000\n联系电话：13600136000\n收货人 欧阳娜娜 13500135000\n"
+                 "姓名：木子，联系电话：13400134000\n", encoding="utf-8")
     store = _scan(tmp_path / "ev", tmp_path / "case")
-    # a word or a label is not a name ("好的", "联系电话", "收货人"); a compound surname is
+    # a word or a label is not a name ("好的", "联系电话", "收货人"); a compound surname is, and so
+    # is a name after its label whatever its surname
     assert _rows(store, "SELECT row, name FROM records ORDER BY record") == [
-        (1, "李四"), (3, "王五"), (4, None), (5, None), (6, "欧阳娜娜")]
+        (1, "李四"), (3, "王五"), (4, None), (5, None), (6, "欧阳娜娜"), (7, "木子")]

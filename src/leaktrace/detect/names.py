@@ -1,5 +1,6 @@
 """Chinese personal names in free text: a run of Han characters is taken as a name only when it
-opens with a common surname and holds no label word (联系电话, 余额, 收货人 …).
+follows a name label (姓名：, 收货人) or opens with a common surname, and holds no label word
+(联系电话, 余额, 收货人 …).
 
 Table columns get their names from their role (detect/roles.py); this is for lines of text,
 where any 2–4 Han characters before an identifier could be a label, a word or a name.
@@ -45,6 +46,17 @@ _LABEL_WORDS = sorted({w for _, words in HEADER_RULES for w in words if not w.is
 _LABEL = re.compile("|".join(map(re.escape, _LABEL_WORDS)))
 
 
+# A name after its label (姓名：张三, 收货人 李四): taken whatever its surname.
+LABELLED_NAME_RE = re.compile(
+    r"(?:姓名|名字|户名|收货人|收件人|联系人|持卡人|开户人|车主|患者|旅客|住客)\s*[:：]?\s*"
+    r"([\u4e00-\u9fff]{2,4})(?![\u4e00-\u9fff])")
+
+
+def is_label(run: str) -> bool:
+    """True when a Han run holds a header or label word."""
+    return _LABEL.search(run) is not None
+
+
 def is_person_name(run: str) -> bool:
     """True when a 2–4 character Han run reads as a personal name."""
-    return (run[:2] in COMPOUND_SURNAMES or run[0] in SURNAMES) and not _LABEL.search(run)
+    return (run[:2] in COMPOUND_SURNAMES or run[0] in SURNAMES) and not is_label(run)

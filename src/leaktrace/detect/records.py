@@ -15,7 +15,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .names import is_person_name
+from .names import LABELLED_NAME_RE, is_label, is_person_name
 from .validate import PERSON_CODES, type_names
 
 # A Chinese name: 2-4 Han characters standing alone at the start of a line (any line of
@@ -169,10 +169,12 @@ def _json_string(col: pa.Array, prefix: str = "") -> pa.Array:
 # -- the rest of a line ------------------------------------------------------------
 
 def line_name(prefix: str) -> str | None:
-    """A name standing at the line's start or right before its first identifier.
+    """A name after a name label, else standing at the line's start or right before its first identifier.
 
-    `prefix` is the line up to its first person identifier.
+    `prefix` is the line up to its first person identifier. A labelled name (姓名：张三) comes first.
     """
+    if (m := LABELLED_NAME_RE.search(prefix)) and not is_label(m.group(1)):
+        return m.group(1)
     for m in (LINE_START_NAME_RE.match(prefix), NAME_RE.search(prefix)):
         if m and is_person_name(m.group(1)):
             return m.group(1)
