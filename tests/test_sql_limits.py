@@ -45,3 +45,22 @@ def test_out_of_memory_is_a_clear_error(tmp_path):
     assert "counting of case" in run.stderr and "LEAKTRACE_MEMORY (now 2MB)" in " ".join(run.stderr.split())
     assert sorted(p.name for p in case.rglob("*")) == before      # nothing written, nothing left behind
     assert _leaktrace("count", "--case", str(case)).returncode == 0
+
+
+def test_derived_tables_are_replaced_together(tmp_path):
+    """A failure while writing one derived table leaves the earlier set whole and no temporary file."""
+    store = CaseStore(_case(tmp_path))
+    with store.connect() as con:
+        store.write_derived(con, {"a": "SELECT 1 AS x", "b": "SELECT 2 AS y"})
+        try:
+            store.write_derived(con, {"a": "SELECT 10 AS x", "b": "SELECT error('stopped') AS y"}, drop=("b",))
+        except Exception as exc:  # noqa: BLE001 - the error of the second table
+            assert "stopped" in str(exc)
+        else:
+            raise AssertionError("the failing query did not raise")
+        assert con.execute(f"SELECT x FROM '{store.derived('a')}'").fetchall() == [(1,)]
+        assert con.execute(f"SELECT y FROM '{store.derived('b')}'").fetchall() == [(2,)]
+        assert sorted(p.name for p in (store.root / "derived").iterdir()) == ["a.parquet", "b.parquet"]
+        store.write_derived(con, {"a": "SELECT 10 AS x"}, drop=("b",))
+        assert store.derived("b") is None
+        assert con.execute(f"SELECT x FROM '{store.derived('a')}'").fetchall() == [(10,)]

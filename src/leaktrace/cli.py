@@ -37,7 +37,7 @@ def _sql_limits(store: CaseStore, what: str) -> Iterator[None]:
                       f"disk space there or point LEAKTRACE_TEMP at a larger disk (counting 100M records "
                       f"spills about 40 GB)")
         err.print(f"[red]error:[/red] {what} of case {store.root} stopped: {str(exc).splitlines()[0]}\n"
-                  f"DuckDB: {advice}. No file was left half-written.")
+                  f"DuckDB: {advice}. Files already in the case are left as they were.")
         raise typer.Exit(1)
 
 

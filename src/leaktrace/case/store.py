@@ -139,15 +139,26 @@ class CaseStore:
         finally:
             con.close()
 
-    def write_derived(self, con: duckdb.DuckDBPyConnection, name: str, query: str) -> Path:
-        """Write a derived table (recomputed by a later stage, replaced whole) atomically."""
+    def write_derived(self, con: duckdb.DuckDBPyConnection, tables: dict[str, str], drop: tuple[str, ...] = ()) -> None:
+        """Replace derived tables (recomputed by a later stage) together: every query is written to a
+        temporary file first and only when all are written are they renamed into place and the tables
+        in `drop` removed, so a failure leaves the earlier set whole."""
         folder = self.root / "derived"
         folder.mkdir(exist_ok=True)
-        final = folder / f"{name}.parquet"
-        tmp = folder / f"{name}.parquet.tmp"
-        con.execute(f"COPY ({query}) TO '{_sql_str(str(tmp))}' (FORMAT parquet, COMPRESSION zstd)")
-        os.replace(tmp, final)
-        return final
+        written: list[Path] = []
+        try:
+            for name, query in tables.items():
+                tmp = folder / f"{name}.parquet.tmp"
+                written.append(tmp)
+                con.execute(f"COPY ({query}) TO '{_sql_str(str(tmp))}' (FORMAT parquet, COMPRESSION zstd)")
+        except BaseException:
+            for tmp in written:
+                tmp.unlink(missing_ok=True)
+            raise
+        for tmp in written:
+            os.replace(tmp, tmp.with_suffix(""))
+        for name in drop:
+            (folder / f"{name}.parquet").unlink(missing_ok=True)
 
     def derived(self, name: str) -> Path | None:
         """The file of a derived table, if a stage has written it."""

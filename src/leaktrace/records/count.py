@@ -136,19 +136,21 @@ def _resolve(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def save_derived(store: CaseStore, con: duckdb.DuckDBPyConnection, linked: bool = False) -> None:
-    """Keep the resolution and categories of the last count in the case (for lookup and report)."""
+    """Keep the resolution and categories of the last count in the case (for lookup and report);
+    links of an earlier probabilistic run are removed when this count made none."""
+    tables = {
+        "person_of": f"""
+            SELECT {key_id_columns('k')}, person FROM (
+              SELECT k, person FROM person_of
+              UNION SELECT s.k, p.person FROM (SELECT k, node FROM split_rec UNION SELECT k, node FROM split_ref) s
+                    JOIN person_of p ON p.k = s.node)""",
+        "record_persons": """
+            SELECT r.path, r.record, c.holder, c.person, c.category, c.source, c.counted, c.invalid
+            FROM counted c JOIN rec r USING (rid)""",
+    }
     if linked:
-        store.write_derived(con, "possible_links", "SELECT * FROM possible_links")
-    elif (stale := store.derived("possible_links")) is not None:
-        stale.unlink()  # links of an earlier probabilistic run no longer describe this count
-    store.write_derived(con, "person_of", f"""
-        SELECT {key_id_columns('k')}, person FROM (
-          SELECT k, person FROM person_of
-          UNION SELECT s.k, p.person FROM (SELECT k, node FROM split_rec UNION SELECT k, node FROM split_ref) s
-                JOIN person_of p ON p.k = s.node)""")
-    store.write_derived(con, "record_persons", """
-        SELECT r.path, r.record, c.holder, c.person, c.category, c.source, c.counted, c.invalid
-        FROM counted c JOIN rec r USING (rid)""")
+        tables["possible_links"] = "SELECT * FROM possible_links"
+    store.write_derived(con, tables, drop=() if linked else ("possible_links",))
 
 
 def count_case(store: CaseStore, profile: Profile, link: str = "exact",
