@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from ..ingest.formats.header import CN_LABEL_WORDS
 from .roles import HEADER_RULES
 
 # Common single-character surnames (simplified), roughly the 400 most frequent.
@@ -37,19 +38,21 @@ COMPOUND_SURNAMES = frozenset((
     "歐陽", "司馬", "東方", "長孫", "軒轅", "獨孤", "南宮", "西門", "萬俟",
 ))
 # Words of column headers and labels: a run holding one is a label, not a name.
-_LABEL_WORDS = sorted({w for _, words in HEADER_RULES for w in words if not w.isascii()} | {
-    "姓名", "名字", "身份", "证件", "号码", "邮箱", "地址", "住址", "卡号", "账号", "帐号", "日期", "时间",
-    "性别", "年龄", "生日", "备注", "金额", "余额", "类型", "单位", "公司", "职业", "编号", "序号", "客户",
-    "用户", "联系", "电话", "手机", "样本", "数据", "资料", "信息", "记录", "银行", "支付", "转账", "收款",
-    "付款", "价格", "多少", "一手", "打包", "文件", "全部", "已经", "可以", "没有", "什么", "这个", "那个",
+_LABEL_WORDS = sorted({w for _, words in HEADER_RULES for w in words if not w.isascii()} | set(CN_LABEL_WORDS) | {
+    "联系", "样本", "数据", "资料", "信息", "记录", "银行", "支付", "转账", "收款", "付款", "价格", "多少",
+    "一手", "打包", "文件", "全部", "已经", "可以", "没有", "什么", "这个", "那个",
 }, key=len, reverse=True)
 _LABEL = re.compile("|".join(map(re.escape, _LABEL_WORDS)))
 
 
-# A name after its label (姓名：张三, 收货人 李四): taken whatever its surname.
+# Where a name stands on a line: after its label (姓名：张三, 收货人 李四), taken whatever its
+# surname; else 2-4 Han characters alone at the start of a line (any line of a text) or right
+# before an identifier, separated by a delimiter, taken when they read as a name.
 LABELLED_NAME_RE = re.compile(
     r"(?:姓名|名字|户名|收货人|收件人|联系人|持卡人|开户人|车主|患者|旅客|住客)\s*[:：]?\s*"
     r"([\u4e00-\u9fff]{2,4})(?![\u4e00-\u9fff])")
+LINE_START_NAME_RE = re.compile(r"^\s*([\u4e00-\u9fff]{2,4})(?=[\s,，;；|\t\-]|$)")
+NAME_RE = re.compile(r"(?<![\u4e00-\u9fff])([\u4e00-\u9fff]{2,4})(?=[\s,，;；|:：\t\-]*$)")
 
 
 def is_label(run: str) -> bool:
@@ -60,3 +63,14 @@ def is_label(run: str) -> bool:
 def is_person_name(run: str) -> bool:
     """True when a 2–4 character Han run reads as a personal name."""
     return (run[:2] in COMPOUND_SURNAMES or run[0] in SURNAMES) and not is_label(run)
+
+
+def line_name(prefix: str) -> str | None:
+    """The name on a line whose text up to its first person identifier is `prefix`: after a name
+    label, else at the line's start, else right before the identifier; None when none reads as a name."""
+    if (m := LABELLED_NAME_RE.search(prefix)) and not is_label(m.group(1)):
+        return m.group(1)
+    for m in (LINE_START_NAME_RE.match(prefix), NAME_RE.search(prefix)):
+        if m and is_person_name(m.group(1)):
+            return m.group(1)
+    return None

@@ -7,7 +7,6 @@ that are not the subject's (`other_ids`), a name, typed fields and its text.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from json.encoder import encode_basestring
 
@@ -15,13 +14,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .names import LABELLED_NAME_RE, is_label, is_person_name
 from .validate import PERSON_CODES, type_names
 
-# A Chinese name: 2-4 Han characters standing alone at the start of a line (any line of
-# a text) or right before an identifier, separated by a delimiter (and read as a name: names.py).
-NAME_RE = re.compile(r"(?<![\u4e00-\u9fff])([\u4e00-\u9fff]{2,4})(?=[\s,，;；|:：\t\-]*$)")
-LINE_START_NAME_RE = re.compile(r"^\s*([\u4e00-\u9fff]{2,4})(?=[\s,，;；|\t\-]|$)")
 # Characters `json.dumps` escapes in a string.
 JSON_ESCAPED = r'[\x00-\x1f"\\]'
 
@@ -164,18 +158,3 @@ def _json_string(col: pa.Array, prefix: str = "") -> pa.Array:
         return quoted
     escaped = pa.array([prefix + encode_basestring(v) for v in col.take(pa.array(idx)).to_pylist()], pa.string())
     return pc.replace_with_mask(quoted, special, escaped)
-
-
-# -- the rest of a line ------------------------------------------------------------
-
-def line_name(prefix: str) -> str | None:
-    """A name after a name label, else standing at the line's start or right before its first identifier.
-
-    `prefix` is the line up to its first person identifier. A labelled name (姓名：张三) comes first.
-    """
-    if (m := LABELLED_NAME_RE.search(prefix)) and not is_label(m.group(1)):
-        return m.group(1)
-    for m in (LINE_START_NAME_RE.match(prefix), NAME_RE.search(prefix)):
-        if m and is_person_name(m.group(1)):
-            return m.group(1)
-    return None

@@ -19,7 +19,8 @@ from ..ingest.decode import ESC_BASE, codec_of
 from ..ingest.units import TextBlock
 from .matcher import find
 from .normalize import fold
-from .records import Hits, line_ids, line_name
+from .names import line_name
+from .records import Hits, line_ids
 from .validate import PERSON_CODES, resolve
 
 

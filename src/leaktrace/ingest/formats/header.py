@@ -9,11 +9,14 @@ from typing import Sequence
 Row = Sequence[str | None]
 
 MAX_TITLE_ROWS = 10
+# Chinese words of column labels (also what keeps a label from being read as a person's name).
+CN_LABEL_WORDS = ("姓名", "名字", "身份", "证件", "手机", "电话", "号码", "邮箱", "地址", "住址", "卡号", "账号",
+                  "帐号", "日期", "时间", "性别", "年龄", "生日", "备注", "金额", "余额", "类型", "单位", "公司",
+                  "职业", "编号", "序号", "客户", "用户")
 _LABEL_WORDS = re.compile(
     r"(?i)^(?:#?\s*)(?:name|id|no|number|phone|mobile|tel|email|e-mail|mail|addr|address|"
     r"card|account|date|time|city|gender|sex|age|birth|user|qq|wechat|remark|note|type|"
-    r"amount|balance|score)\b|姓名|名字|身份|证件|手机|电话|号码|邮箱|地址|住址|卡号|账号|帐号|"
-    r"日期|时间|性别|年龄|生日|备注|金额|余额|类型|单位|公司|职业|编号|序号|客户|用户")
+    r"amount|balance|score)\b|" + "|".join(CN_LABEL_WORDS))
 
 
 @dataclass
