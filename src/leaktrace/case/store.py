@@ -119,7 +119,7 @@ class CaseStore:
         con = duckdb.connect()
         try:
             con.execute(f"SET temp_directory='{_sql_str(str(self.spill))}'")
-            # Bounded memory: DuckDB spills to the case's tmp/ beyond this; the process peaks about
+            # Bounded memory: DuckDB spills to `spill` beyond this; the process peaks about
             # 1 GB above it (counting 100M records: benchmarks/README.md).
             con.execute(f"SET memory_limit='{os.environ.get('LEAKTRACE_MEMORY', DUCKDB_MEMORY)}'")
             con.execute("SET preserve_insertion_order=false")
