@@ -9,19 +9,17 @@ from rich.console import Console
 from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn,
                            TransferSpeedColumn, DownloadColumn)
 
-from .ingest.walk import EvidenceFile, walk
+from .ingest.walk import EvidenceFile, totals
 
 PLAIN_EVERY = 10.0
 
 
 class ScanProgress:
-    """Progress over the files of an evidence folder (totals from a quick stat walk)."""
+    """Progress over the files of an evidence folder (totals from a quick count of its files)."""
 
     def __init__(self, root: Path, holder: str | None, console: Console):
         self.console = console
-        files = list(walk(root, holder))
-        self.total_files = len(files)
-        self.total_bytes = sum(f.size for f in files)
+        self.total_files, self.total_bytes = totals(root, holder)
         self.done_files = 0
         self.done_bytes = 0
         self.started = time.monotonic()

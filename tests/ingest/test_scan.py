@@ -140,3 +140,16 @@ def test_verify_lists_changed_missing_new(evidence, tmp_path):
     assert "changed\tli/usb/a.csv" in bad.stdout
     assert "missing\tli/empty.txt" in bad.stdout
     assert "new\tli/new.txt" in bad.stdout
+
+
+def test_progress_totals_are_what_the_walk_yields(evidence, tmp_path):
+    from leaktrace.ingest.walk import totals, walk
+
+    build_tree(evidence)
+    (evidence / "root-file.txt").write_bytes(b"loose")                 # a file beside the holders
+    (evidence / "li" / "link.csv").symlink_to(evidence / "li" / "usb" / "a.csv")
+    (evidence / "li" / "nothing").mkdir()
+    for root, holder in ((evidence, None), (evidence / "li", "li"), (evidence / "li" / "usb" / "a.csv", "li")):
+        files = list(walk(root, holder))
+        assert totals(root, holder) == (len(files), sum(f.size for f in files))
+    assert totals(evidence)[0] == 8  # links are counted (not followed), folders are not
