@@ -7,9 +7,18 @@ from dataclasses import dataclass
 import pyarrow as pa
 
 
+# Columns whose values seldom repeat (identifier values, texts, locators, hashes): written without
+# dictionary encoding or min/max statistics, which cost write time and help neither size nor filtering.
+SELDOM_REPEATED = frozenset({"value", "locator", "ids", "other_ids", "name", "fields", "text", "sha256", "reason"})
+
+
 @dataclass(frozen=True)
 class TableSchema:
     schema: pa.Schema
+
+    def repeating_columns(self) -> list[str]:
+        """Columns worth a dictionary and statistics in Parquet (not `SELDOM_REPEATED`)."""
+        return [f.name for f in self.schema if f.name not in SELDOM_REPEATED]
 
     def to_arrow(self, rows: list[dict]) -> pa.Table:
         return pa.Table.from_pylist(rows, schema=self.schema)

@@ -224,7 +224,8 @@ class Batch:
         final = self.store.parts / name
         tmp = final.with_name(final.name + ".tmp")
         data = pa.concat_tables([t.cast(SCHEMAS[table].schema) for t in tables])
-        pq.write_table(data, tmp, compression="zstd")
+        repeating = SCHEMAS[table].repeating_columns()
+        pq.write_table(data, tmp, compression="zstd", use_dictionary=repeating, write_statistics=repeating)
         self._temps.append((tmp, final))
         self._buffers[table] = []
         self._sizes[table] = 0
