@@ -72,7 +72,8 @@ def scan(
     case: Path = CaseOpt,
     holder: Optional[str] = typer.Option(None, "--holder", help="Treat EVIDENCE as the items of this one holder."),
     detect: bool = typer.Option(True, "--detect/--no-detect", help="Find identifiers (default) or only ingest."),
-    batch_files: int = typer.Option(200, "--batch-files", help="Commit the case store every N files.", hidden=True),
+    batch_files: Optional[int] = typer.Option(None, "--batch-files", help="Commit the case store every N files.",
+                                              hidden=True),
 ):
     """Ingest evidence into the case: hash, unpack, decode, detect. Resumes where it stopped."""
     from .heap import keep_freed_memory
@@ -90,7 +91,8 @@ def scan(
 
         detector = Detector()
     with ScanProgress(evidence, holder, err) as progress:
-        scanner = Scanner(store, detector, batch_files=batch_files, on_progress=progress.update)
+        sizes = {"batch_files": batch_files} if batch_files else {}
+        scanner = Scanner(store, detector, on_progress=progress.update, **sizes)
         stats = scanner.scan(evidence, holder)
     err.print(
         f"scanned {stats.files} files ({stats.skipped_done} already done), {stats.documents} documents, "

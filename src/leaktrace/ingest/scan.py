@@ -63,7 +63,7 @@ class Scanner:
         store: CaseStore,
         detector: Detector | None = None,
         limits: Limits = Limits(),
-        batch_files: int = 200,
+        batch_files: int = 1000,
         batch_bytes: int = 256 << 20,
         batch_seconds: float = 20.0,
         on_progress: Callable[[EvidenceFile, ScanStats], None] | None = None,
