@@ -89,3 +89,21 @@ def test_line_start_name_on_every_line(tmp_path):
     # is a name after its label whatever its surname
     assert _rows(store, "SELECT row, name FROM records ORDER BY record") == [
         (1, "李四"), (3, "王五"), (4, None), (5, None), (6, "欧阳娜娜"), (7, "木子")]
+
+
+def test_unicode_spaces_and_dashes_separate_groups_as_nfkc_does(tmp_path):
+    # thin, narrow no-break and figure spaces, an en dash: NFKC (or a hyphen's reading) of each
+    text = ("WhatsApp: +86\u202f138\u202f0013\u202f8000\n"
+            "证件 110105\u200919491231\u2009002X\n"
+            "卡 6222\u20070212\u20073456\u20077001\n"
+            "电话 139\u20130013\u20139000\n")
+    f = tmp_path / "ev" / "h" / "chat.txt"
+    f.parent.mkdir(parents=True)
+    f.write_text(text, encoding="utf-8")
+    store = _scan(tmp_path / "ev", tmp_path / "case")
+    found = _rows(store, "SELECT type, value, byte_offset FROM findings ORDER BY byte_offset")
+    data = text.encode("utf-8")
+    assert [(t, v) for t, v, _ in found] == [("cn_mobile", "13800138000"), ("cn_id", "11010519491231002X"),
+                                              ("bank_card", "6222021234567001"), ("cn_mobile", "13900139000")]
+    # offsets are of the original bytes
+    assert [data[o:o + 3] for _, _, o in found] == [b"+86", b"110", b"622", b"139"]

@@ -16,7 +16,10 @@ _FOLD[0x2212] = 0x2D   # minus sign
 _FOLD[0xFE63] = 0x2D
 _FOLD[0x2010] = 0x2D
 _FOLD[0x2011] = 0x2D
+_FOLD[0x2013] = 0x2D   # en dash used as a hyphen
 _FOLD[0x00A0] = 0x20   # no-break space
+for _cp in (*range(0x2000, 0x200B), 0x202F, 0x205F):
+    _FOLD[_cp] = 0x20  # the other spaces NFKC makes a plain space (thin, narrow no-break …)
 _FOLD[0x00D7] = 0x2A   # multiplication sign used as a mask character
 
 
