@@ -35,6 +35,10 @@ _TEXT_CONTROL = bytes(sorted(set(range(0x20)) - {0x09, 0x0A, 0x0C, 0x0D, 0x1B}))
 _EMAIL_HEADER = re.compile(
     rb"^(?:Received|Return-Path|From|To|Subject|Date|Message-I[Dd]|MIME-Version|"
     rb"Delivered-To|X-[\w-]+|Content-Type):[ \t]", re.M)
+# A saved web page (MHTML, as Internet Explorer and QQ's message manager write it) that opens
+# with MIME headers is a MIME message: its parts are decoded (quoted-printable, base64) as an e-mail's.
+_WEB_ARCHIVES = ("mht", "mhtml")
+_MIME_HEAD = re.compile(rb"(?i)(?:MIME-Version|Content-Type|From|Subject|Date)[ \t]*:")
 _SQL_WORDS = (b"--", b"/*!", b"CREATE TABLE", b"INSERT INTO", b"DROP TABLE", b"SET ", b"COPY ",
               b"LOCK TABLES", b"BEGIN;", b"PRAGMA ")
 _SQL = re.compile(rb"^\s*(?:" + b"|".join(re.escape(w) for w in _SQL_WORDS) + rb")", re.I | re.M)
@@ -143,6 +147,8 @@ def _text_kind(ext: str, head: bytes) -> str:
         return "vcf"
     if re.match(rb"(?i)<!doctype html|<html|<\?xml[^>]*>\s*<html", probe):
         return "html"
+    if ext in _WEB_ARCHIVES and _MIME_HEAD.match(probe):
+        return "eml"
     if ext in _EXTENSIONS and _EXTENSIONS[ext] not in CONTAINERS:
         return _EXTENSIONS[ext]
     if _EMAIL_HEADER.match(probe) and len(_EMAIL_HEADER.findall(probe)) >= 2:

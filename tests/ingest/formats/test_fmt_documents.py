@@ -58,6 +58,25 @@ def test_html(write):
     assert "出售数据" in text and "张三\t13800138000" in text and "15572422383" not in text
 
 
+def test_mht_saved_pages_are_mime_messages(write):
+    """IE saves quoted-printable HTML (soft line breaks inside numbers); QQ's message manager writes
+    headers without a space after the colon and boundary lines that start with `--`."""
+    ie = ("From: <Saved by Windows Internet Explorer 8>\r\nMIME-Version: 1.0\r\n"
+          "Content-Type: multipart/related; boundary=\"b1\"\r\n\r\n--b1\r\n"
+          "Content-Type: text/html; charset=\"utf-8\"\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"
+          "<p>=E6=89=8B=E6=9C=BA13800138000 ID 11010519491231=\r\n002X</p>\r\n--b1--\r\n")
+    qq = ("MIME-Version: 1.0\r\nContent-Type:multipart/related;charset=\"utf-8\";boundary=\"----=_b2\"\r\n\r\n"
+          "------=_b2\r\nContent-Type:text/html\r\nContent-Transfer-Encoding:7bit\r\n\r\n"
+          "<html><body><div>周子 13900139000</div></body></html>\r\n------=_b2--\r\n")
+    for name, data, expected in (("a.mht", ie, ("手机13800138000", "11010519491231002X")),
+                                 ("b.mht", qq, ("周子 13900139000",)), ("c.mhtml", ie, ("手机13800138000",))):
+        fmt, units, _ = read_all(write(name, data))
+        body = " ".join(b.text for b in texts(units))
+        assert fmt == "eml" and all(e in body for e in expected), name
+    fmt, _, _ = read_all(write("plain.mht", "<html><body>13800138000</body></html>"))
+    assert fmt == "html"
+
+
 def _message(n=1):
     msg = EmailMessage()
     msg["From"] = "seller@example.com"
