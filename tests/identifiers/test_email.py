@@ -58,3 +58,15 @@ def test_validate_many_agrees_on_random_inputs():
     values = noisy(rng, valid, "abcXYZ019@.-_+ <>", 10000) + [None]
     got = assert_bulk_agrees(email, values)
     assert sum(g is not None for g in got) > 2000
+
+
+@pytest.mark.parametrize("text, found", [
+    ("客服邮箱-song.yang@126.com", ["song.yang@126.com"]),        # a dash before: not the address's
+    ("发到这个...chen@yeah.net", ["chen@yeah.net"]),                 # dots before
+    ("邮箱.song@aliyun.com 邮箱=abc@x.com", ["song@aliyun.com", "abc@x.com"]),
+    ("x.a@b.cn a-b@x.com user+tag@x.com key=v@x.com", ["x.a@b.cn", "a-b@x.com", "user+tag@x.com", "key=v@x.com"]),
+])
+def test_address_starts_where_a_written_address_does(text, found):
+    from leaktrace.detect.patterns import candidates
+
+    assert [c.raw for c in candidates(text) if c.type == "email"] == found

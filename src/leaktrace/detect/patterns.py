@@ -24,7 +24,9 @@ ALTERNATES = {"cn_id": ("bank_card",), "bank_card": ("cn_id",)}
 
 NOT_BEFORE = r"(?<![0-9A-Za-z])"
 NOT_AFTER = r"(?![0-9A-Za-z])"
-EMAIL_NOT_BEFORE = r"(?<![0-9A-Za-z._%+\-])"
+# An address starts after no letter, digit or `_`, nor after a `.-%+=` that follows one
+# (`邮箱.a@b.cn`, `发到...a@b.cn`, `邮箱-a@b.cn` give `a@b.cn`; `x.a@b.cn` is one address).
+EMAIL_NOT_BEFORE = r"(?<![0-9A-Za-z_])(?<![0-9A-Za-z_][.%+=\-])"
 
 
 @dataclass(frozen=True)
