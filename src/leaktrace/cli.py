@@ -78,6 +78,7 @@ def scan(
     """Ingest evidence into the case: hash, unpack, decode, detect. Resumes where it stopped."""
     from .heap import keep_freed_memory
     from .ingest.scan import Scanner
+    from .ingest.walk import Listing
     from .progress import ScanProgress
 
     keep_freed_memory()
@@ -90,10 +91,12 @@ def scan(
         from .detect.engine import Detector
 
         detector = Detector()
-    with ScanProgress(evidence, holder, err) as progress:
+    store.spill.mkdir(parents=True, exist_ok=True)
+    with Listing(evidence, holder, spool=store.spill) as files, \
+            ScanProgress(files.files, files.bytes, err) as progress:
         sizes = {"batch_files": batch_files} if batch_files else {}
         scanner = Scanner(store, detector, on_progress=progress.update, **sizes)
-        stats = scanner.scan(evidence, holder)
+        stats = scanner.scan(evidence, holder, files=files)
     err.print(
         f"scanned {stats.files} files ({stats.skipped_done} already done), {stats.documents} documents, "
         f"{stats.bytes / 1e6:.1f} MB, {stats.failed} failed, {stats.findings} findings, {stats.records} records"

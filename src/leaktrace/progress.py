@@ -3,23 +3,22 @@
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 from rich.console import Console
 from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn,
                            TransferSpeedColumn, DownloadColumn)
 
-from .ingest.walk import EvidenceFile, totals
+from .ingest.walk import EvidenceFile
 
 PLAIN_EVERY = 10.0
 
 
 class ScanProgress:
-    """Progress over the files of an evidence folder (totals from a quick count of its files)."""
+    """Progress over the files of an evidence folder, against their known count and bytes."""
 
-    def __init__(self, root: Path, holder: str | None, console: Console):
+    def __init__(self, total_files: int, total_bytes: int, console: Console):
         self.console = console
-        self.total_files, self.total_bytes = totals(root, holder)
+        self.total_files, self.total_bytes = total_files, total_bytes
         self.done_files = 0
         self.done_bytes = 0
         self.started = time.monotonic()

@@ -142,8 +142,8 @@ def test_verify_lists_changed_missing_new(evidence, tmp_path):
     assert "new\tli/new.txt" in bad.stdout
 
 
-def test_progress_totals_are_what_the_walk_yields(evidence, tmp_path):
-    from leaktrace.ingest.walk import totals, walk
+def test_listing_counts_and_replays_the_walk(evidence, tmp_path):
+    from leaktrace.ingest.walk import Listing, walk
 
     build_tree(evidence)
     (evidence / "root-file.txt").write_bytes(b"loose")                 # a file beside the holders
@@ -151,5 +151,8 @@ def test_progress_totals_are_what_the_walk_yields(evidence, tmp_path):
     (evidence / "li" / "nothing").mkdir()
     for root, holder in ((evidence, None), (evidence / "li", "li"), (evidence / "li" / "usb" / "a.csv", "li")):
         files = list(walk(root, holder))
-        assert totals(root, holder) == (len(files), sum(f.size for f in files))
-    assert totals(evidence)[0] == 8  # links are counted (not followed), folders are not
+        with Listing(root, holder, spool=tmp_path) as listing:
+            assert (listing.files, listing.bytes) == (len(files), sum(f.size for f in files))
+            assert list(listing) == files and list(listing) == files          # replayed, as often as asked
+    assert len(list(walk(evidence))) == 8  # links are listed (not followed), folders are not
+    assert list(tmp_path.iterdir()) == [evidence]                             # the spool leaves no file

@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import IO, Callable, Protocol
+from typing import IO, Callable, Iterable, Protocol
 
 from ..case.store import Batch, CaseStore
 from . import containers
@@ -81,24 +81,25 @@ class Scanner:
         self._rows: list[dict] = []                               # manifest rows of the open batch
         self._counted: list[tuple[dict, DocumentScan]] = []       # rows whose counts come at commit
 
-    def scan(self, root: Path, holder: str | None = None) -> ScanStats:
+    def scan(self, root: Path, holder: str | None = None, files: Iterable[EvidenceFile] | None = None) -> ScanStats:
+        """Scan every file under `root` (`files`: those of a walk of it already listed)."""
         self.store.recover()
         done = self.store.done_paths(self.manifest)
-        batch, files, size, since = self.store.new_batch(), 0, 0, time.monotonic()
-        for ef in walk(root, holder):
+        batch, files_in, size, since = self.store.new_batch(), 0, 0, time.monotonic()
+        for ef in walk(root, holder) if files is None else files:
             if ef.path in done:
                 self.stats.skipped_done += 1
                 self._progress(ef)
                 continue
             self._scan_file(ef, batch)
-            files += 1
+            files_in += 1
             size += ef.size
             self.stats.files += 1
             self.stats.bytes += ef.size
             self._progress(ef)
-            if files >= self.batch_files or size >= self.batch_bytes or time.monotonic() - since > self.batch_seconds:
+            if files_in >= self.batch_files or size >= self.batch_bytes or time.monotonic() - since > self.batch_seconds:
                 self._commit(batch)
-                batch, files, size, since = self.store.new_batch(), 0, 0, time.monotonic()
+                batch, files_in, size, since = self.store.new_batch(), 0, 0, time.monotonic()
         self._commit(batch)
         return self.stats
 

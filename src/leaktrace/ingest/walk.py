@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import pickle
 import stat
+import tempfile
 from dataclasses import dataclass
 from operator import attrgetter
 from pathlib import Path
@@ -58,28 +60,38 @@ def _walk_dir(top: Path | str, holder: str, prefix: str) -> Iterator[EvidenceFil
         yield from _walk_dir(e.path, holder, f"{prefix}/{e.name}")
 
 
-def totals(root: Path, holder: str | None = None) -> tuple[int, int]:
-    """How many files `walk` yields and their bytes, counted without sorting or building entries."""
-    root = Path(root)
-    if holder is not None and (root.is_file() or root.is_symlink()):
-        return 1, _size(os.lstat(root))
-    files = size = 0
-    folders = [os.fspath(root)]
-    while folders:
-        try:
-            with os.scandir(folders.pop()) as it:
-                for e in it:
-                    if _is_folder(e):
-                        folders.append(e.path)
-                        continue
-                    files += 1
-                    try:
-                        size += _size(e.stat(follow_symlinks=False))
-                    except OSError:
-                        pass
-        except OSError:
-            continue
-    return files, size
+class Listing:
+    """The files of a walk, listed once: counted, then replayed in `walk`'s order.
+
+    Entries are spooled to an unnamed temporary file (gone when closed, or when the process
+    dies), so memory stays flat however many files there are.
+    """
+
+    def __init__(self, root: Path, holder: str | None = None, spool: Path | None = None):
+        self.files = self.bytes = 0
+        self._spool = tempfile.TemporaryFile(dir=spool)
+        pickler = pickle.Pickler(self._spool, protocol=pickle.HIGHEST_PROTOCOL)
+        for ef in walk(root, holder):
+            pickler.dump((ef.holder, ef.path, ef.abspath, ef.size, ef.mtime, ef.skip_reason))
+            pickler.clear_memo()
+            self.files += 1
+            self.bytes += ef.size
+        self._spool.flush()
+
+    def __iter__(self) -> Iterator[EvidenceFile]:
+        self._spool.seek(0)
+        load = pickle.Unpickler(self._spool).load
+        for _ in range(self.files):
+            yield EvidenceFile(*load())
+
+    def close(self) -> None:
+        self._spool.close()
+
+    def __enter__(self) -> "Listing":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
 
 def _is_folder(e: os.DirEntry) -> bool:
@@ -88,11 +100,6 @@ def _is_folder(e: os.DirEntry) -> bool:
         return e.is_dir(follow_symlinks=False)
     except OSError:
         return False
-
-
-def _size(st: os.stat_result) -> int:
-    """Bytes of a regular file; links and special files are not read, so count 0."""
-    return st.st_size if stat.S_ISREG(st.st_mode) else 0
 
 
 def _entry(holder: str, path: str, p: Path | str, entry: os.DirEntry | None = None) -> EvidenceFile:
