@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 import zlib
 import zipfile
 from collections import Counter
+from functools import lru_cache
 from itertools import repeat
 from typing import IO, Callable
+
+try:
+    import hyperscan
+except ImportError:  # pragma: no cover - depends on the platform
+    hyperscan = None
 
 HEAD_SIZE = 4096
 
@@ -165,12 +172,25 @@ def _text_kind(ext: str, head: bytes) -> str:
 
 
 def sql_statements(probe: bytes) -> int:
-    """How many lines start, after blank space, with an SQL dump statement keyword (any case);
-    the expression is not tried on text that holds none of them."""
-    upper = probe.upper()
-    if not any(w in upper for w in _SQL_WORDS):
-        return 0
-    return len(_SQL.findall(probe))
+    """How many lines start, after blank space, with an SQL dump statement keyword (any case)."""
+    db = _sql_database()
+    if db is None:  # without Hyperscan: the expression, tried only on text that holds a keyword
+        upper = probe.upper()
+        return len(_SQL.findall(probe)) if any(w in upper for w in _SQL_WORDS) else 0
+    ends: list[int] = []
+    db.scan(probe, match_event_handler=lambda _id, _frm, to, _flags, _ctx: ends.append(to))
+    return len(ends)  # one end per statement line: a match spans no line but its own and blank ones
+
+
+@lru_cache(maxsize=None)
+def _sql_database():
+    """`_SQL` compiled for Hyperscan (one pass over the probe), or None where Hyperscan is unavailable."""
+    if hyperscan is None or os.environ.get("LEAKTRACE_MATCHER", "").lower() == "re":
+        return None
+    db = hyperscan.Database()
+    db.compile(expressions=[_SQL.pattern], ids=[0], elements=1,
+               flags=[hyperscan.HS_FLAG_CASELESS | hyperscan.HS_FLAG_MULTILINE])
+    return db
 
 
 def _json_kind(probe: bytes) -> str:

@@ -11,6 +11,7 @@ import pytest
 from fmt_helpers import make_doc, tables, unreadables
 from leaktrace.ingest.formats import read_document
 from leaktrace.ingest.formats import sqldump
+from leaktrace.ingest import sniff
 from leaktrace.ingest.sniff import sniff_stream, sql_statements
 from leaktrace.ingest.units import Document
 
@@ -92,7 +93,18 @@ SQL_RE = re.compile(rb"^\s*(?:--|/\*!|CREATE TABLE|INSERT INTO|DROP TABLE|SET |C
                     rb"LOCK TABLES|BEGIN;|PRAGMA )", re.I | re.M)
 
 
-def test_sql_statement_count_as_the_expression():
+@pytest.fixture(params=["hyperscan", "re"])
+def sql_backend(request, monkeypatch):
+    """Statement counting through Hyperscan, and through `re` (as without Hyperscan)."""
+    if request.param == "hyperscan" and sniff.hyperscan is None:
+        pytest.skip("hyperscan not installed")
+    monkeypatch.setenv("LEAKTRACE_MATCHER", request.param)
+    sniff._sql_database.cache_clear()
+    yield request.param
+    sniff._sql_database.cache_clear()
+
+
+def test_sql_statement_count_as_the_expression(sql_backend):
     rnd = random.Random(11)
     pieces = [b"-- dump", b"  insert into t", b"\n", b"\r\n", b"  \n", b"\t", b"set x", b"SET ", b"begin;", b"x",
               b"create table", b"CREATE TABLE t", b"/*!40101", b"copy  ", b"COPY t", b"\x0b", b"pragma "]
