@@ -100,6 +100,28 @@ def test_eml(write):
     assert [m.name for m in members] == ["样本.csv"] and b"13800138000" in members[0].data
 
 
+def test_eml_inline_named_file_and_forwarded_message(write):
+    inner = EmailMessage()
+    inner["From"] = "broker@example.cn"
+    inner["Subject"] = "转发"
+    inner.set_content("原始邮件 13900139000")
+    msg = EmailMessage()
+    msg["From"] = "seller@example.com"
+    msg.set_content("见下")
+    msg.add_attachment("姓名,手机\n张三,13800138000\n".encode("utf-8"), maintype="text", subtype="csv",
+                       filename="list.csv", disposition="inline")
+    note = EmailMessage()
+    note.set_content("备注 15572422383", subtype="x-note")      # an unnamed text part of another kind
+    msg.attach(note)
+    msg.add_attachment(inner)
+    fmt, units, _ = read_all(write("fw.eml", msg.as_bytes()))
+    members = [u for u in units if type(u).__name__ == "Member"]
+    assert [m.name for m in members] == ["list.csv"] and b"13800138000" in members[0].data
+    parts = {b.part: b.text for b in texts(units)}
+    assert "broker@example.cn" in parts["attached message 1: headers"]
+    assert any("15572422383" in t for t in parts.values()) and any("13900139000" in t for t in parts.values())
+
+
 def test_mbox(write):
     data = b"".join(b"From seller@example.com Thu Mar 10 10:00:00 2016\n" + _message(n) + b"\n"
                     for n in (1, 2))

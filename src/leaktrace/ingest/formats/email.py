@@ -58,16 +58,19 @@ def message_units(raw: bytes, result: ReadResult, prefix: str = "",
         yield Unreadable(f"{prefix}cannot parse message: {exc}")
         return
     yield _block(_headers(msg), f"{prefix}headers", result)
-    bodies = 0
+    bodies = forwarded = 0
     names: set[str] = set()
     for part in msg.walk():
+        ctype = part.get_content_type()
+        if ctype == "message/rfc822" and part.is_multipart():  # a forwarded message: its headers too
+            forwarded += 1
+            yield _block(_headers(part.get_payload(0)), f"{prefix}attached message {forwarded}: headers", result)
         if part.is_multipart():
             continue
         if _is_attachment(part):
             yield from _attachment(part, member_dir, names, prefix)
             continue
-        ctype = part.get_content_type()
-        if ctype not in ("text/plain", "text/html"):
+        if part.get_content_maintype() != "text":
             continue
         bodies += 1
         text = _part_text(part)
@@ -87,8 +90,9 @@ def _headers(msg: EmailMessage) -> str:
 
 
 def _is_attachment(part: EmailMessage) -> bool:
+    """Attached, or a named file other than a plain or HTML body (an inline `list.csv`)."""
     return part.get_content_disposition() == "attachment" or (
-        part.get_filename() is not None and part.get_content_maintype() != "text")
+        part.get_filename() is not None and part.get_content_type() not in ("text/plain", "text/html"))
 
 
 def _part_text(part: EmailMessage) -> str:
