@@ -145,6 +145,22 @@ def test_vcf(write):
     assert row["ADR"] == "娄桥路297号 温州" and batch.rows[1][0] == "李四"
 
 
+def test_vcf_soft_line_breaks_and_other_properties(write):
+    note = "证件号码11010519491231002X".encode("utf-8")
+    qp = "".join(f"={b:02X}" for b in note[:12]) + "=\n" + note[12:].decode()   # a soft break inside
+    data = ("BEGIN:VCARD\nVERSION:2.1\nFN:王五\n"
+            f"NOTE;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:{qp}\n"
+            "X-IDCARD:330304199001011234\nIMPP:mailto:w5@163.com\n"
+            "X-ANDROID-CUSTOM:vnd.android.cursor.item/relation;15572422383;1\n"
+            "PHOTO;ENCODING=b:iVBORw0KGgo=\nEND:VCARD\n")
+    _, units, _ = read_all(write("d.vcf", data))
+    batch = tables(units)[0]
+    row = dict(zip(batch.columns, batch.rows[0]))
+    assert row["NOTE"] == "证件号码11010519491231002X"
+    assert row["OTHER"] == ("X-IDCARD: 330304199001011234; IMPP: mailto:w5@163.com; "
+                            "X-ANDROID-CUSTOM: vnd.android.cursor.item/relation 15572422383 1")
+
+
 def test_text_offsets(write):
     data = "第一行\r\n电话：13800138000\r\n".encode("gbk")
     _, units, result = read_all(write("a.txt", data))

@@ -1,6 +1,8 @@
-"""vCard files: one row per card, columns FN, N, TEL, EMAIL, ADR, ORG, TITLE, NOTE, BDAY.
+"""vCard files: one row per card, columns FN, N, TEL, EMAIL, ADR, ORG, TITLE, NOTE, BDAY, URL, OTHER.
 
-Properties that repeat in a card (several TEL) are joined with `;`.
+Properties that repeat in a card (several TEL) are joined with `;`; every other property
+(`X-IDCARD`, `IMPP`, `X-ANDROID-CUSTOM` …, not the card's own bookkeeping or media) goes to
+OTHER as `NAME: value`. Quoted-printable values may run over soft line breaks (vCard 2.1).
 `first_row` is the card ordinal.
 """
 
@@ -15,7 +17,11 @@ from ..units import Document, ReadResult, Unit
 from .common import table_batches
 
 COLUMNS = ["FN", "N", "TEL", "EMAIL", "ADR", "ORG", "TITLE", "NOTE", "BDAY", "URL"]
+OTHER = "OTHER"
+# Properties that say nothing of the person: card bookkeeping and media (base64 blobs).
+_NOT_KEPT = {"BEGIN", "END", "VERSION", "PRODID", "UID", "REV", "PHOTO", "LOGO", "SOUND", "KEY"}
 _UNFOLD = re.compile(r"\r?\n[ \t]")
+_QP = re.compile(r"(?i)ENCODING=QUOTED-PRINTABLE|;QUOTED-PRINTABLE")
 
 
 def read(doc: Document, result: ReadResult) -> Iterator[Unit]:
@@ -24,14 +30,21 @@ def read(doc: Document, result: ReadResult) -> Iterator[Unit]:
         text, result.encoding = decode_bytes(fh.read())
     result.text_bytes = doc.size
     cards = parse_cards(text)
-    rows = ([";".join(card.get(c, [])) or None for c in COLUMNS] for card in cards)
-    yield from table_batches(result, "", list(COLUMNS), rows)
+    rows = ([";".join(card.get(c, [])) or None for c in COLUMNS] + [_other(card)] for card in cards)
+    yield from table_batches(result, "", [*COLUMNS, OTHER], rows)
+
+
+def _other(card: dict[str, list[str]]) -> str | None:
+    """The card's other properties as `NAME: value; …` (None when it has none)."""
+    kept = [f"{prop}: {v}" for prop, values in card.items()
+            if prop not in COLUMNS and prop not in _NOT_KEPT for v in values]
+    return "; ".join(kept) or None
 
 
 def parse_cards(text: str) -> list[dict[str, list[str]]]:
     """Cards as {property: [values]} from vCard text (folded lines unfolded)."""
     cards, card = [], None
-    for line in _UNFOLD.sub("", text).splitlines():
+    for line in _logical_lines(text):
         name, _, value = line.partition(":")
         prop, *params = name.split(";")
         prop = prop.split(".")[-1].upper()
@@ -43,6 +56,18 @@ def parse_cards(text: str) -> list[dict[str, list[str]]]:
         elif card is not None and value:
             card.setdefault(prop, []).append(_value(value, params))
     return cards
+
+
+def _logical_lines(text: str) -> list[str]:
+    """Lines of the text with folded lines unfolded and quoted-printable soft breaks (`=` at the
+    end of a quoted-printable property's line) joined to the next line."""
+    out: list[str] = []
+    for line in _UNFOLD.sub("", text).splitlines():
+        if out and out[-1].endswith("=") and _QP.search(out[-1].partition(":")[0]):
+            out[-1] += "\n" + line
+        else:
+            out.append(line)
+    return out
 
 
 def _value(value: str, params: list[str]) -> str:
