@@ -26,6 +26,34 @@ def test_docx(tmp_path):
     assert batch.columns == ["姓名", "手机号"] and batch.rows == [["李四", "15572422383"]]
 
 
+def test_docx_text_beyond_plain_runs(tmp_path):
+    import docx
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    d = docx.Document()
+    d.sections[0].header.paragraphs[0].text = "甲方联系人电话：15200004832"
+    d.sections[0].footer.paragraphs[0].text = "投诉邮箱 ts@163.com"
+    p = d.add_paragraph("担保人身份证：")
+    p._p.append(parse_xml(f'<w:ins {nsdecls("w")} w:id="1" w:author="x" w:date="2024-01-01T00:00:00Z">'
+                          '<w:r><w:t>330302199012290241</w:t></w:r></w:ins>'))
+    p = d.add_paragraph("备用 ")
+    p._p.append(parse_xml(f'<w:sdt {nsdecls("w")}><w:sdtContent><w:r><w:t>18400009944</w:t></w:r>'
+                          '</w:sdtContent></w:sdt>'))
+    t = d.add_table(rows=2, cols=2)
+    for i, (a, b) in enumerate([("姓名", "备注"), ("李四", "见下")]):
+        t.cell(i, 0).text, t.cell(i, 1).text = a, b
+    t.cell(1, 1).add_table(rows=1, cols=1).cell(0, 0).text = "15900006673"
+    path = tmp_path / "b.docx"
+    d.save(path)
+    _, units, _ = read_all(path)
+    blocks = {b.part: b.text for b in texts(units)}
+    body = next(v for k, v in blocks.items() if k.startswith("paragraphs"))
+    assert "担保人身份证：330302199012290241" in body and "备用 18400009944" in body
+    assert "15200004832" in blocks["word/header1.xml"] and "ts@163.com" in blocks["word/footer1.xml"]
+    assert tables(units)[0].rows == [["李四", "见下\n15900006673"]]
+
+
 def test_pdf(tmp_path):
     from fpdf import FPDF
 

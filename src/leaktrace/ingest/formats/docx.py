@@ -1,12 +1,17 @@
 """Word documents (DOCX) via python-docx.
 
-Paragraphs become `TextBlock`s (one per run of paragraphs up to ~64 KiB, with
-`part="paragraphs N-M"`); byte offsets are into the UTF-8 of the extracted
-text of that part, not the zip. Tables become `TableBatch`es named `table N`.
+Paragraphs of the body become `TextBlock`s (one per run of paragraphs up to ~64 KiB, with
+`part="paragraphs N-M"`); byte offsets are into the UTF-8 of the extracted text of that
+part, not the zip. A paragraph's text is all of its text: runs, hyperlinks, tracked
+insertions, content controls. Top-level tables become `TableBatch`es named `table N` (a
+table nested in a cell is part of the cell's text). Page headers and footers, footnotes,
+endnotes and comments are one block each, named after their part (`word/header1.xml`).
 """
 
 from __future__ import annotations
 
+import re
+import zipfile
 from typing import Iterator
 
 from ..units import Document, ReadResult, TextBlock, Unit, Unreadable
@@ -14,6 +19,9 @@ from .common import table_batches
 from .header import column_names, detect_layout
 
 BLOCK_CHARS = 64 << 10
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_TEXT_TAGS = {W + "t": None, W + "tab": "\t", W + "br": "\n", W + "cr": "\n"}
+_SIDE_PARTS = re.compile(r"word/(?:header\d*|footer\d*|footnotes|endnotes|comments)\.xml")
 
 
 def read(doc: Document, result: ReadResult) -> Iterator[Unit]:
@@ -27,10 +35,51 @@ def read(doc: Document, result: ReadResult) -> Iterator[Unit]:
         yield Unreadable(f"cannot open DOCX: {exc}")
         return
     result.encoding = "utf-8"
-    yield from _paragraph_blocks([p.text for p in document.paragraphs], result)
+    yield from _paragraph_blocks(_body_paragraphs(document.element.body), result)
     for n, table in enumerate(document.tables, 1):
-        rows = [[cell.text for cell in row.cells] for row in table.rows]
+        rows = [[_all_text(cell._tc).strip("\n") for cell in row.cells] for row in table.rows]
         yield from table_rows(result, f"table {n}", rows)
+    yield from _side_parts(doc, result)
+
+
+def _paragraph_text(p) -> str:
+    """Every piece of text of a paragraph element, tabs and breaks included."""
+    return "".join(el.text or "" if _TEXT_TAGS[el.tag] is None else _TEXT_TAGS[el.tag]
+                   for el in p.iter(*_TEXT_TAGS))
+
+
+def _all_text(element) -> str:
+    """The paragraphs under an element (a cell with its nested tables, a header), one per line."""
+    return "\n".join(_paragraph_text(p) for p in element.iter(W + "p"))
+
+
+def _body_paragraphs(body) -> list[str]:
+    """The body's paragraphs in order, those inside block-level content controls included."""
+    out = []
+    for child in body.iterchildren(W + "p", W + "sdt"):
+        out.extend([_paragraph_text(child)] if child.tag == W + "p" else map(_paragraph_text, child.iter(W + "p")))
+    return out
+
+
+def _side_parts(doc: Document, result: ReadResult) -> Iterator[TextBlock]:
+    """Page headers and footers, footnotes, endnotes and comments: one block each."""
+    from lxml import etree
+
+    try:
+        with doc.open() as fh, zipfile.ZipFile(fh) as zf:
+            parts = [(n, zf.read(n)) for n in sorted(zf.namelist()) if _SIDE_PARTS.fullmatch(n)]
+    except (zipfile.BadZipFile, OSError, KeyError) as exc:
+        yield Unreadable(f"cannot read DOCX headers and footers: {exc}")
+        return
+    for name, xml in parts:
+        try:
+            text = _all_text(etree.fromstring(xml))
+        except etree.XMLSyntaxError as exc:
+            yield Unreadable(f"{name}: {exc}")
+            continue
+        if text.strip():
+            result.text_bytes += len(text.encode("utf-8")) + 1
+            yield TextBlock(text=text + "\n", byte_offset=0, encoding="utf-8", part=name)
 
 
 def _paragraph_blocks(paragraphs: list[str], result: ReadResult) -> Iterator[TextBlock]:
