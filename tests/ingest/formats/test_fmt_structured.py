@@ -62,6 +62,23 @@ def test_json_object_with_array(write):
     assert batch.rows == [["330302199012290241", "13800138000"], ["33030419851006304X", None]]
 
 
+def test_json_every_table_keyed_records_and_the_rest(write):
+    doc = {"code": 0, "operator": {"mobile": "13000003937"},
+           "orders": [{"m": "13900139000"}, {"m": "13800138000"}, {"m": "15572422383"}],
+           "customers": [{"id": "330302199012290241"}],
+           "users": {"15000004979": {"name": "张三"}, "13100001327": {"name": "李四"}}}
+    _, units, result = read_all(write("api.json", json.dumps(doc, ensure_ascii=False)))
+    got = {b.table: (b.columns, b.rows) for b in tables(units)}
+    assert got["orders"][1] == [["13900139000"], ["13800138000"], ["15572422383"]]
+    assert got["customers"] == (["id"], [["330302199012290241"]])
+    assert got["users"] == (["key", "name"], [["15000004979", "张三"], ["13100001327", "李四"]])
+    assert got[""] == (["code", "operator.mobile"], [["0", "13000003937"]])
+    assert result.tables == 4
+    named_parts = {"a": {"x": "1"}, "b": {"y": "2"}}           # objects under names: one record
+    _, units, _ = read_all(write("one.json", json.dumps(named_parts)))
+    assert [(b.columns, b.rows) for b in tables(units)] == [(["a.x", "b.y"], [["1", "2"]])]
+
+
 def test_invalid_json_is_reported_and_read_as_text(write):
     fmt, units, _ = read_all(write("x.json", '{"a": 13800138000,,}'))
     assert unreadables(units) and "13800138000" in units[-1].text

@@ -157,7 +157,7 @@ def _batch(records: list[dict], first: int, result: ReadResult) -> Iterator[Tabl
 
 
 def _whole(doc: Document, stream, result: ReadResult) -> Iterator[Unit]:
-    """A whole JSON document: its largest array of records, else the value as one row.
+    """A whole JSON document: each of its tables of records (`tables_of`).
 
     Invalid JSON is reported and then read as text.
     """
@@ -170,19 +170,42 @@ def _whole(doc: Document, stream, result: ReadResult) -> Iterator[Unit]:
         yield Unreadable(f"not valid JSON ({exc}); read as text")
         yield from text.read_encoded(doc, result, result.encoding)
         return
-    table, records = records_of(value)
-    flat = [flatten(r) for r in records]
-    columns = list(dict.fromkeys(k for r in flat for k in r))
-    yield from table_batches(result, table, columns, ([r.get(c) for c in columns] for r in flat))
+    for table, records in tables_of(value):
+        flat = [flatten(r) for r in records]
+        columns = list(dict.fromkeys(k for r in flat for k in r))
+        yield from table_batches(result, table, columns, ([r.get(c) for c in columns] for r in flat))
 
 
-def records_of(value: Any) -> tuple[str, list]:
-    """(name, records): the value itself if a list, else its longest list of objects, else [value]."""
+def tables_of(value: Any) -> list[tuple[str, list]]:
+    """(name, records) of every table in a JSON value.
+
+    A list is one table. In an object, each list of objects is one (named by its key), and so is
+    each map of records keyed by an id (`{"u1": {...}, "u2": {...}}`: the key kept as column
+    `key`); what remains of the object is one row of its own, after them. Any other value is
+    one row.
+    """
     if isinstance(value, list):
-        return "", value
-    if isinstance(value, dict):
-        arrays = [(k, v) for k, v in value.items() if isinstance(v, list) and v
-                  and all(isinstance(e, dict) for e in v)]
-        if arrays:
-            return max(arrays, key=lambda kv: len(kv[1]))
-    return "", [value]
+        return [("", value)]
+    if not isinstance(value, dict):
+        return [("", [value])]
+    if _keyed_records(value):
+        return [("", _with_keys(value))]
+    tables, rest = [], {}
+    for key, v in value.items():
+        if isinstance(v, list) and v and all(isinstance(e, dict) for e in v):
+            tables.append((key, v))
+        elif _keyed_records(v):
+            tables.append((key, _with_keys(v)))
+        else:
+            rest[key] = v
+    return tables + [("", [rest])] if rest or not tables else tables
+
+
+def _keyed_records(value: Any) -> bool:
+    """A map of two or more objects whose keys all hold a digit (ids, numbers), not named parts."""
+    return (isinstance(value, dict) and len(value) >= 2 and all(isinstance(v, dict) for v in value.values())
+            and all(any(c.isdigit() for c in k) for k in value))
+
+
+def _with_keys(value: dict) -> list[dict]:
+    return [{"key": k, **v} for k, v in value.items()]
