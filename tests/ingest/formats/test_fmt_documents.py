@@ -86,6 +86,20 @@ def test_html(write):
     assert "出售数据" in text and "张三\t13800138000" in text and "15572422383" not in text
 
 
+def test_html_hidden_text(write):
+    page = ("<html><head><style>.x{color:red}</style><script>window.__STATE__={\"mobile\":\"15572422383\"}"
+            "</script></head><body><!-- 维护人: ops@example.cn --><p>联系我们</p>"
+            "<a href=\"mailto:kf@example.cn\">客服</a><input type=\"hidden\" value=\"330302199012290241\">"
+            "<img src=\"data:image/png;base64,iVBORw0KGgo=\"></body></html>")
+    _, units, _ = read_all(write("q.html", page))
+    parts = {b.part: b.text for b in texts(units)}
+    assert parts["html text"] == "联系我们\n客服\n"
+    hidden = parts["html hidden text"].splitlines()
+    assert '{"mobile":"15572422383"}' in hidden[0] and "维护人: ops@example.cn" in hidden
+    assert "mailto:kf@example.cn" in hidden and "330302199012290241" in hidden
+    assert not any("color" in h or "base64" in h for h in hidden)
+
+
 def test_mht_saved_pages_are_mime_messages(write):
     """IE saves quoted-printable HTML (soft line breaks inside numbers); QQ's message manager writes
     headers without a space after the colon and boundary lines that start with `--`."""

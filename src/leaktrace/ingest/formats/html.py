@@ -1,6 +1,9 @@
-"""HTML pages as visible text (stdlib html.parser); script and style are dropped.
+"""HTML pages as text (stdlib html.parser): the visible text, then what a browser does not show.
 
-Offsets are into the UTF-8 of the extracted text (`part="html text"`).
+The visible text is one block (`part="html text"`); scripts, comments and attribute values
+(inline page state, `mailto:`/`tel:` links, hidden inputs), which hold identifiers as often as
+the text does, are a second (`part="html hidden text"`), one line each; styles are dropped.
+Offsets are into the UTF-8 of the extracted text.
 The encoding comes from the bytes (BOM, UTF-8, else detection), then a
 `<meta charset>` when the bytes do not settle it.
 """
@@ -21,14 +24,18 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", re.I)
 
 
 class _TextParser(HTMLParser):
-    """Collects visible text; block elements and table cells become separators."""
+    """Collects visible text (block elements and table cells become separators) and hidden text."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
+        self.unseen: list[str] = []     # scripts, comments, attribute values
         self.hidden = 0
+        self.style = False
 
     def handle_starttag(self, tag, attrs):
+        self.unseen.extend(v for _, v in attrs if v and not v.startswith("data:"))
+        self.style = tag == "style"
         if tag in ("script", "style", "noscript", "template"):
             self.hidden += 1
         elif tag in _BLOCK_TAGS:
@@ -45,15 +52,27 @@ class _TextParser(HTMLParser):
     def handle_data(self, data):
         if not self.hidden:
             self.parts.append(data)
+        elif not self.style:
+            self.unseen.append(data)
+
+    def handle_comment(self, data):
+        self.unseen.append(data)
 
 
 def html_text(markup: str) -> str:
     """Visible text of an HTML string, one line per block element."""
+    return html_texts(markup)[0]
+
+
+def html_texts(markup: str) -> tuple[str, str]:
+    """(visible text, hidden text) of an HTML string: a line per block element, a line per
+    script, comment or attribute value."""
     parser = _TextParser()
     parser.feed(markup)
     parser.close()
-    text = "".join(parser.parts)
-    return re.sub(r"\n[ \t\r\n]*\n", "\n", text).strip() + "\n"
+    visible = re.sub(r"\n[ \t\r\n]*\n", "\n", "".join(parser.parts)).strip() + "\n"
+    hidden = "\n".join(u.strip() for u in parser.unseen if u.strip())
+    return visible, hidden + "\n" if hidden else ""
 
 
 def html_encoding(data: bytes) -> str:
@@ -69,7 +88,7 @@ def html_encoding(data: bytes) -> str:
 
 
 def read(doc: Document, result: ReadResult) -> Iterator[Unit]:
-    """The page's visible text as one `TextBlock`."""
+    """The page's visible text as one `TextBlock`, its hidden text as another."""
     if doc.size > MAX_HTML_BYTES:
         yield Unreadable(f"HTML of {doc.size} bytes exceeds {MAX_HTML_BYTES}")
         return
@@ -79,6 +98,8 @@ def read(doc: Document, result: ReadResult) -> Iterator[Unit]:
         markup, result.encoding = decode_bytes(data, html_encoding(data))
     except LookupError:
         markup, result.encoding = decode_bytes(data)
-    text = html_text(markup)
-    result.text_bytes = len(text.encode("utf-8"))
+    text, hidden = html_texts(markup)
+    result.text_bytes = len(text.encode("utf-8")) + len(hidden.encode("utf-8"))
     yield TextBlock(text=text, byte_offset=0, encoding="utf-8", part="html text")
+    if hidden:
+        yield TextBlock(text=hidden, byte_offset=0, encoding="utf-8", part="html hidden text")
