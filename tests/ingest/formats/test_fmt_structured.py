@@ -127,6 +127,19 @@ def test_mysql_dump(write):
     assert result.tables == 1 and result.rows == 4
 
 
+def test_sql_dump_comments_and_comment_statements_are_read(write):
+    dump = ("-- 导出人: 钱七 13800138000\n-- 导出时间 2024-05-01\n"
+            "CREATE TABLE t (id int, m varchar(11));\n"
+            "COMMENT ON TABLE t IS '负责人邮箱 yy@qq.com';\n"
+            "INSERT INTO t VALUES (1,'15572422383');\n-- end of dump\n")
+    _, units, _ = read_all(write("c.sql", dump))
+    blocks = {u.part: u.text for u in units if hasattr(u, "text")}
+    assert "13800138000" in blocks["comments before statement 1"]
+    assert "yy@qq.com" in blocks["statement 2"]
+    assert all_rows(units) == [["1", "15572422383"]]
+    assert "comments before statement 4" not in blocks     # no digit, no @: nothing worth a block
+
+
 def test_postgres_copy(write):
     _, units, _ = read_all(write("pg.sql", PG_COPY))
     batches = tables(units)

@@ -4,8 +4,9 @@ Streamed statement by statement. `CREATE TABLE` gives column names; multi-row
 `INSERT … VALUES (…),(…)` (MySQL backslash escapes, `''`, NULL) and
 PostgreSQL `COPY … FROM stdin` blocks give rows; each table is one stream of
 `TableBatch`es whose `first_row` is the 1-based record ordinal in that table.
-Other statements that carry data (e.g. UPDATE) are yielded as `TextBlock`s
-with `part="statement N"`; their offsets are relative to the statement text.
+Other statements that carry data (e.g. UPDATE, COMMENT ON) are yielded as `TextBlock`s
+with `part="statement N"`, and comments before a statement as `part="comments before
+statement N"`; their offsets are relative to that text.
 """
 
 from __future__ import annotations
@@ -44,7 +45,8 @@ _SIMPLE_ITEM = re.compile(r"\s*(?:'((?:[^'\\]++|\\.|'')*+)'|([^\s'(),]+))\s*(?:,
 _COMMA = re.compile(r"\s*,")
 _QUIET = re.compile(r"(?i)(?:DROP|LOCK|UNLOCK|SET|USE|BEGIN|COMMIT|START|ALTER|PRAGMA|"
                     r"SELECT\s+pg_catalog|CREATE\s+(?:DATABASE|SCHEMA|INDEX|UNIQUE|SEQUENCE|"
-                    r"FUNCTION|TRIGGER|VIEW|EXTENSION|TYPE)|COMMENT|GRANT|REVOKE|ANALYZE)\b")
+                    r"FUNCTION|TRIGGER|VIEW|EXTENSION|TYPE)|GRANT|REVOKE|ANALYZE)\b")
+_DATA_CHAR = re.compile(r"[0-9@]")   # text without a digit or `@` holds no identifier worth a block
 _NOT_COLUMNS = {"PRIMARY", "KEY", "UNIQUE", "INDEX", "CONSTRAINT", "FOREIGN", "CHECK",
                 "FULLTEXT", "SPATIAL", "EXCLUDE", "LIKE", "PERIOD"}
 _MYSQL_ESC = {"0": "\0", "n": "\n", "r": "\r", "t": "\t", "b": "\b", "Z": "\x1a"}
@@ -167,8 +169,11 @@ class _Dump:
     def units(self) -> Iterator[Unit]:
         while (stmt := self.scanner.statement()) is not None:
             self.count += 1
-            stmt = _LEADING_COMMENTS.sub("", stmt, count=1)
-            if stmt:
+            lead = _LEADING_COMMENTS.match(stmt).end()
+            if lead and _DATA_CHAR.search(stmt, 0, lead):   # a comment may name who exported what
+                yield TextBlock(text=stmt[:lead], byte_offset=0, encoding="utf-8",
+                                part=f"comments before statement {self.count}")
+            if stmt := stmt[lead:]:
                 yield from self._statement(stmt)
         for table in list(self.pending):
             yield from self._flush(table)
@@ -182,7 +187,7 @@ class _Dump:
             yield from self._copy(ident(m.group(1)), column_list(m.group(2)))
         elif re.match(r"(?i)SET\s+standard_conforming_strings\s*=\s*'?on", stmt):
             self.backslash = False
-        elif not _QUIET.match(stmt) and any(ch.isdigit() or ch == "@" for ch in stmt):
+        elif not _QUIET.match(stmt) and _DATA_CHAR.search(stmt):
             yield TextBlock(text=stmt, byte_offset=0, encoding="utf-8",
                             part=f"statement {self.count}")
 
