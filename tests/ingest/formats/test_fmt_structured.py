@@ -74,6 +74,13 @@ def test_json_every_table_keyed_records_and_the_rest(write):
     assert got["users"] == (["key", "name"], [["15000004979", "张三"], ["13100001327", "李四"]])
     assert got[""] == (["code", "operator.mobile"], [["0", "13000003937"]])
     assert result.tables == 4
+    mixed = {"users": {"u1": {"m": "1"}, "u2": {"m": "2"}}, "330302199012290241": {"m": "13800138000"},
+             "deep": {"by_id": {"33030419851006304X": {"m": "15572422383"}}}}
+    _, units, _ = read_all(write("mixed.json", json.dumps(mixed)))
+    got = [(b.table, b.columns, b.rows) for b in tables(units)]
+    assert got[:2] == [("users", ["key", "m"], [["u1", "1"], ["u2", "2"]]),
+                       ("", ["key", "m"], [["330302199012290241", "13800138000"]])]
+    assert [u.text for u in units if hasattr(u, "text")] == ["33030419851006304X\n"]   # a key deeper down
     named_parts = {"a": {"x": "1"}, "b": {"y": "2"}}           # objects under names: one record
     _, units, _ = read_all(write("one.json", json.dumps(named_parts)))
     assert [(b.columns, b.rows) for b in tables(units)] == [(["a.x", "b.y"], [["1", "2"]])]

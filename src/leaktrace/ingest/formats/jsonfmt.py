@@ -10,16 +10,18 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from typing import Any, Iterator
 
 import pyarrow as pa
 
 from ..decode import ERRORS, bom_length, codec_of, detect_encoding
-from ..units import Document, ReadResult, TableBatch, Unit, Unreadable
+from ..units import Document, ReadResult, TableBatch, TextBlock, Unit, Unreadable
 from . import text
 from .common import BATCH_ROWS, cell_text, table_batches
 
 MAX_JSON_BYTES = 256 << 20
+_NUMBERED = re.compile(r"\d{5}")   # a key part with a run of five digits may be an identifier
 
 
 def flatten(obj: Any, prefix: str = "", out: dict | None = None) -> dict[str, str | None]:
@@ -170,10 +172,16 @@ def _whole(doc: Document, stream, result: ReadResult) -> Iterator[Unit]:
         yield Unreadable(f"not valid JSON ({exc}); read as text")
         yield from text.read_encoded(doc, result, result.encoding)
         return
+    named: dict[str, None] = {}
     for table, records in tables_of(value):
         flat = [flatten(r) for r in records]
         columns = list(dict.fromkeys(k for r in flat for k in r))
         yield from table_batches(result, table, columns, ([r.get(c) for c in columns] for r in flat))
+        named.update(dict.fromkeys(p for c in columns for p in c.split(".") if _NUMBERED.search(p)))
+    if named:   # keys that carry a number (an ID or mobile as a key deeper down) are read as text
+        text_keys = "\n".join(named) + "\n"
+        result.text_bytes += len(text_keys.encode("utf-8"))
+        yield TextBlock(text=text_keys, byte_offset=0, encoding="utf-8", part="keys")
 
 
 def tables_of(value: Any) -> list[tuple[str, list]]:
@@ -181,8 +189,8 @@ def tables_of(value: Any) -> list[tuple[str, list]]:
 
     A list is one table. In an object, each list of objects is one (named by its key), and so is
     each map of records keyed by an id (`{"u1": {...}, "u2": {...}}`: the key kept as column
-    `key`); what remains of the object is one row of its own, after them. Any other value is
-    one row.
+    `key`); objects under numbered keys of the object itself are one more such table; what
+    remains of the object is one row of its own, after them. Any other value is one row.
     """
     if isinstance(value, list):
         return [("", value)]
@@ -190,21 +198,29 @@ def tables_of(value: Any) -> list[tuple[str, list]]:
         return [("", [value])]
     if _keyed_records(value):
         return [("", _with_keys(value))]
-    tables, rest = [], {}
+    tables, keyed, rest = [], {}, {}
     for key, v in value.items():
         if isinstance(v, list) and v and all(isinstance(e, dict) for e in v):
             tables.append((key, v))
         elif _keyed_records(v):
             tables.append((key, _with_keys(v)))
+        elif isinstance(v, dict) and v and _has_digit(key):
+            keyed[key] = v
         else:
             rest[key] = v
+    if keyed:
+        tables.append(("", _with_keys(keyed)))
     return tables + [("", [rest])] if rest or not tables else tables
 
 
 def _keyed_records(value: Any) -> bool:
     """A map of two or more objects whose keys all hold a digit (ids, numbers), not named parts."""
     return (isinstance(value, dict) and len(value) >= 2 and all(isinstance(v, dict) for v in value.values())
-            and all(any(c.isdigit() for c in k) for k in value))
+            and all(map(_has_digit, value)))
+
+
+def _has_digit(key: str) -> bool:
+    return any(c.isdigit() for c in key)
 
 
 def _with_keys(value: dict) -> list[dict]:
