@@ -156,3 +156,31 @@ def test_listing_counts_and_replays_the_walk(evidence, tmp_path):
             assert list(listing) == files and list(listing) == files          # replayed, as often as asked
     assert len(list(walk(evidence))) == 8  # links are listed (not followed), folders are not
     assert list(tmp_path.iterdir()) == [evidence]                             # the spool leaves no file
+
+
+def test_sqlite_rows_only_in_the_write_ahead_log_are_read(evidence, tmp_path):
+    import shutil
+    import sqlite3
+
+    live = tmp_path / "live.db"
+    con = sqlite3.connect(live)
+    con.execute("PRAGMA journal_mode=WAL")
+    con.execute("PRAGMA wal_autocheckpoint=0")
+    con.execute("CREATE TABLE contacts (name TEXT, mobile TEXT)")
+    con.execute("INSERT INTO contacts VALUES ('张三', '13800138000'), ('李四', '15572422383')")
+    con.commit()
+    phone = evidence / "qian" / "phone"
+    phone.mkdir(parents=True)
+    shutil.copyfile(live, phone / "contacts2.db")              # as seized: the rows are only in the log
+    shutil.copyfile(f"{live}-wal", phone / "contacts2.db-wal")
+    con.close()
+    before = {p.name: p.read_bytes() for p in phone.iterdir()}
+    store = CaseStore(tmp_path / "case", create=True)
+    from leaktrace.detect.engine import Detector
+    Scanner(store, Detector()).scan(evidence)
+    with store.connect() as con:
+        found = con.execute("SELECT value FROM findings ORDER BY value").fetchall()
+        rows = dict(con.execute("SELECT path, status || ': ' || coalesce(reason, '') FROM manifest").fetchall())
+    assert found == [("13800138000",), ("15572422383",)]
+    assert rows["qian/phone/contacts2.db-wal"].startswith("skipped: SQLite write-ahead log")
+    assert {p.name: p.read_bytes() for p in phone.iterdir()} == before       # the evidence is untouched

@@ -151,6 +151,9 @@ class Scanner:
             row.update(status="skipped", reason="empty file (0 bytes)")
         elif fmt == "binary":
             row.update(status="skipped", reason="binary content, not a known format and not text")
+        elif fmt == "sqlite_wal":
+            row.update(status="skipped", reason="SQLite write-ahead log: its rows are read with the database "
+                                                "beside it")
         else:
             self._read(doc, fmt, holder, batch, row)
         if row["status"] == "failed":
@@ -214,10 +217,12 @@ def _file_document(ef: EvidenceFile) -> Document:
     (hashing, sniffing and reading then share them), a large file reopened for each pass."""
     name = os.path.basename(ef.abspath)
     if ef.size > WHOLE_BYTES:
-        return Document(path=ef.path, name=name, size=ef.size, open=lambda p=ef.abspath: open(p, "rb"))
+        return Document(path=ef.path, name=name, size=ef.size, open=lambda p=ef.abspath: open(p, "rb"),
+                        source=ef.abspath)
     with open(ef.abspath, "rb") as f:
         data = f.read()
-    return Document(path=ef.path, name=name, size=ef.size, open=lambda: io.BytesIO(data), data=data)
+    return Document(path=ef.path, name=name, size=ef.size, open=lambda: io.BytesIO(data), data=data,
+                    source=ef.abspath)
 
 
 def _hash_and_head(doc: Document) -> tuple[str, bytes]:

@@ -24,6 +24,7 @@ class Document:
     open: Callable[[], IO[bytes]]
     depth: int = 0                 # container nesting depth (0 = a file on disk)
     data: bytes | None = None      # the whole content, when it is held in memory (what `open` serves)
+    source: str | None = None      # where it is on disk, for a file on disk (its siblings may matter)
 
 
 @dataclass

@@ -1,6 +1,8 @@
 """SQLite databases: every table, opened read-only (immutable) via the stdlib driver.
 
-`first_row` is the 1-based record ordinal in the table.
+A database on disk with a write-ahead log beside it (`name-wal`, as phones leave them) is read
+from a temporary copy of both, so the rows only in the log are read too; the evidence is not
+touched. `first_row` is the 1-based record ordinal in the table.
 """
 
 from __future__ import annotations
@@ -18,9 +20,10 @@ from .common import BATCH_ROWS, cell_text, table_batches
 
 def read(doc: Document, result: ReadResult) -> Iterator[Unit]:
     """Rows of every table as `TableBatch`es."""
-    with _local_path(doc) as path:
+    wal = f"{doc.source}-wal" if doc.source else None
+    with _local_path(doc, wal if wal and os.path.isfile(wal) else None) as (path, mode):
         try:
-            con = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
+            con = sqlite3.connect(f"file:{path}?{mode}", uri=True)
             con.text_factory = lambda b: b.decode("utf-8", "replace")
             tables = [r[0] for r in con.execute(
                 "SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")]
@@ -52,15 +55,20 @@ def _fetch(cur: sqlite3.Cursor) -> Iterator[tuple]:
 
 
 @contextmanager
-def _local_path(doc: Document) -> Iterator[str]:
-    """A filesystem path of the database: the file itself, or a temporary copy."""
+def _local_path(doc: Document, wal: str | None) -> Iterator[tuple[str, str]]:
+    """A filesystem path of the database and how to open it: the file itself, immutable, or a
+    temporary copy (with its write-ahead log `wal`, applied on opening the copy)."""
     with doc.open() as fh:
         name = getattr(fh, "name", None)
-        if isinstance(name, str) and os.path.isfile(name):
-            yield name
+        if wal is None and isinstance(name, str) and os.path.isfile(name):
+            yield name, "mode=ro&immutable=1"
             return
         with tempfile.TemporaryDirectory(prefix="leaktrace-sqlite-") as tmp:
             path = os.path.join(tmp, "db.sqlite")
             with open(path, "wb") as out:
                 shutil.copyfileobj(fh, out, 1 << 20)
-            yield path
+            if wal is None:
+                yield path, "mode=ro&immutable=1"
+                return
+            shutil.copyfile(wal, path + "-wal")
+            yield path, "mode=rw"
