@@ -27,7 +27,7 @@ _MAGIC = (
     (b"\x1f\x8b", "gzip"), (b"BZh", "bzip2"), (b"\xfd7zXZ\x00", "xz"),
     (b"7z\xbc\xaf\x27\x1c", "7z"), (b"%PDF-", "pdf"),
     (b"SQLite format 3\x00", "sqlite"), (b"\x37\x7f\x06\x82", "sqlite_wal"), (b"\x37\x7f\x06\x83", "sqlite_wal"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "ole2"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "ole2"), (b"{\\rtf", "rtf"),
 )
 
 _EXTENSIONS = {

@@ -54,6 +54,18 @@ def test_docx_text_beyond_plain_runs(tmp_path):
     assert tables(units)[0].rows == [["李四", "见下\n15900006673"]]
 
 
+def test_rtf_in_its_code_page(write):
+    def escaped(text: str) -> str:
+        return "".join(f"\\'{b:02x}" for b in text.encode("gbk"))
+    doc = ("{\\rtf1\\ansi\\ansicpg936\\deff0{\\fonttbl{\\f0\\fnil\\fcharset134 SimSun;}}\r\n"
+           f"\\pard\\f0 {escaped('姓名：张三，身份证号')}330302199012290241{escaped('，手机')}13800138000\\par\r\n"
+           "\\u21495?\\u30721? 15572422383\\par\r\n}")
+    fmt, units, result = read_all(write("a.rtf", doc))
+    text = texts(units)[0].text
+    assert fmt == "rtf" and result.encoding == "gb18030"
+    assert "姓名：张三，身份证号330302199012290241，手机13800138000" in text and "号码 15572422383" in text
+
+
 def test_pdf(tmp_path):
     from fpdf import FPDF
 

@@ -25,7 +25,7 @@ Reader = Callable[[Document, ReadResult], Iterator[Unit]]
 
 def _reader(fmt: str) -> Reader:
     """The read function for a sniffed format (imported lazily)."""
-    from . import (delimited, docx, email, html, jsonfmt, pdf, spreadsheet, sqldump,
+    from . import (delimited, docx, email, html, jsonfmt, pdf, rtf, spreadsheet, sqldump,
                    sqlite, text, vcf)
 
     return {
@@ -33,7 +33,7 @@ def _reader(fmt: str) -> Reader:
         "xlsx": spreadsheet.read, "xlsm": spreadsheet.read, "xls": spreadsheet.read,
         "ods": spreadsheet.read, "json": jsonfmt.read, "jsonl": jsonfmt.read,
         "sql": sqldump.read, "sqlite": sqlite.read, "docx": docx.read, "pdf": pdf.read,
-        "html": html.read, "eml": email.read, "mbox": email.read, "vcf": vcf.read,
+        "html": html.read, "eml": email.read, "mbox": email.read, "vcf": vcf.read, "rtf": rtf.read,
     }.get(fmt, text.read)
 
 
