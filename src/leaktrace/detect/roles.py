@@ -7,6 +7,7 @@ import re
 # Header words (lower-case, Chinese and English) -> role. The first rule that matches wins,
 # so more specific words come first.
 HEADER_RULES: list[tuple[str, tuple[str, ...]]] = [
+    ("device", ("imei", "meid", "imsi", "esn", "串号", "设备号", "设备识别码", "终端号", "终端标识")),
     ("callee", ("被叫", "对方号码", "callee", "called", "to_number", "b_number")),
     ("caller", ("主叫", "本机号码", "caller", "calling", "from_number", "a_number")),
     ("counterparty", ("交易对方", "对方账号", "对方", "counterparty", "payee", "payer")),
@@ -46,6 +47,9 @@ HEADER_RULES: list[tuple[str, tuple[str, ...]]] = [
 
 # Roles whose identifiers belong to someone other than the record's subject.
 NON_SUBJECT_ROLES = frozenset({"callee", "counterparty"})
+# Columns of device numbers (IMEI, IMSI): their 15 digits pass for first-generation resident IDs
+# one time in several, but nothing in them identifies a person, so nothing is taken from them.
+DEVICE_ROLES = frozenset({"device"})
 
 # Identifier type found in a column's values -> role.
 TYPE_ROLES = {"cn_id": "cn_id", "cn_mobile": "mobile", "bank_card": "card", "email": "email"}
@@ -76,12 +80,14 @@ def header_role(header: str) -> str | None:
 
 
 def value_role(sample: list[str], type_shares: dict[str, float]) -> str | None:
-    """The role of a column from its values: identifier types first, then value shapes."""
+    """The role of a column from its values: device numbers, identifier types, then value shapes."""
+    values = [v.strip() for v in sample if v and v.strip()]
+    if len(values) >= 5 and sum(map(_imei_like, values)) >= 0.9 * len(values):
+        return "device"   # 15 Luhn-valid digits: IMEIs (a column of old resident IDs: one in ten)
     if type_shares:
         t, share = max(type_shares.items(), key=lambda kv: kv[1])
         if share >= 0.5 and t in TYPE_ROLES:
             return TYPE_ROLES[t]
-    values = [v.strip() for v in sample if v and v.strip()]
     if not values:
         return None
     if all(_INTEGER.match(v) for v in values) and _consecutive([int(v) for v in values]):
@@ -92,6 +98,15 @@ def value_role(sample: list[str], type_shares: dict[str, float]) -> str | None:
         if hits / len(values) >= 0.8:
             return role
     return None
+
+
+def _imei_like(value: str) -> bool:
+    """15 ASCII digits whose last is their Luhn check digit."""
+    if len(value) != 15 or not value.isascii() or not value.isdigit():
+        return False
+    digits = [int(c) for c in value]
+    doubled = [d * 2 - 9 if d * 2 > 9 else d * 2 for d in digits[-2::-2]]
+    return (sum(digits[-1::-2]) + sum(doubled)) % 10 == 0
 
 
 def _consecutive(numbers: list[int]) -> bool:

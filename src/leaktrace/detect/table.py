@@ -22,7 +22,7 @@ from ..ingest.units import TableBatch
 from .matcher import find
 from .normalize import fold
 from .patterns import RANK
-from .roles import header_role, value_role
+from .roles import DEVICE_ROLES, header_role, value_role
 from .validate import MASKED, resolve, type_names
 
 WHOLE_CELL_TYPES = ("email", "masked", "cn_id", "bank_card", "cn_mobile")
@@ -92,7 +92,17 @@ def scan_table(tb: TableBatch, known_roles: list[str | None] | None = None,
     else:
         shares = _shares(scan, len(cols), [max(len(c) - c.null_count, 1) for c in cols])
         scan.roles = [_role(tb, j, cols[j], shares[j]) for j in range(len(cols))]
-    return scan
+    return _without_device_columns(scan)
+
+
+def _without_device_columns(scan: TableScan) -> TableScan:
+    """The scan without candidates in columns of device numbers (`roles.DEVICE_ROLES`)."""
+    device = [j for j, r in enumerate(scan.roles) if r in DEVICE_ROLES]
+    if not device or not len(scan.cols):
+        return scan
+    keep = ~np.isin(scan.cols, device)
+    return TableScan(scan.rows[keep], scan.cols[keep], scan.codes[keep], scan.values.filter(pa.array(keep)),
+                     scan.roles)
 
 
 def _shares(scan: TableScan, width: int, filled: list[int]) -> list[dict[str, float]]:
