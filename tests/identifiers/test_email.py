@@ -28,7 +28,8 @@ def test_valid_forms(written, value):
 
 
 @pytest.mark.parametrize("bad", ["a@b", "a@b.c", "a@b.c1", ".a@b.cn", "a.@b.cn", "a..b@c.cn", "a@-b.cn",
-                                 "a@b-.cn", "a@.cn", "@b.cn", "a b@c.cn", "a@b..cn", "张三@qq.com", "a@b@c.cn", ""])
+                                 "a@b-.cn", "a@.cn", "@b.cn", "a b@c.cn", "a@b..cn", "张三@qq.com", "a@b@c.cn", "",
+                                 "logo@2x.png", "icon@3x.JPG", "bundle@1.2.js"])
 def test_invalid(bad):
     with pytest.raises(InvalidFormat):
         email.validate(bad)

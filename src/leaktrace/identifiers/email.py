@@ -3,7 +3,8 @@
 ``local@domain.tld``: the local part is dot-separated atoms of letters, digits and
 ``_%+=-`` (at most 64 chars); the domain is dot-separated labels of letters, digits and
 inner hyphens (at most 63 chars each) ending in an alphabetic TLD of 2 or more letters;
-at most 254 chars in all. The normalised form is lower-case.
+at most 254 chars in all; a last label that names a file type (``logo@2x.png``) is not a
+domain. The normalised form is lower-case.
 
 >>> validate('Zhang.San@QQ.com')
 'zhang.san@qq.com'
@@ -34,6 +35,10 @@ CANDIDATE = (
 
 MAX_LOCAL = 64
 MAX_LENGTH = 254
+#: Last labels that name a file type, not a top-level domain: `logo@2x.png` is an image.
+FILE_SUFFIXES = ("png", "jpg", "jpeg", "gif", "bmp", "webp", "svg", "ico", "tif", "tiff", "js", "css",
+                 "map", "json", "xml", "txt", "log", "htm", "html", "php", "jsp", "asp", "aspx")
+_FILE_NAME = rf"\.(?:{'|'.join(FILE_SUFFIXES)})$"
 _SLOW_IF = r"(?i)^mailto:|^[\s<>]|[\s<>]$"
 _match = _util.regex_kernel(PATTERN, case="lower")
 
@@ -51,7 +56,7 @@ def validate(s: str) -> str:
     v = compact(s)
     if len(v) > MAX_LENGTH or v.find("@") > MAX_LOCAL:
         raise InvalidLength()
-    if not v.isascii() or not re.fullmatch(PATTERN, v):
+    if not v.isascii() or not re.fullmatch(PATTERN, v) or re.search(_FILE_NAME, v):
         raise InvalidFormat()
     return v
 
@@ -83,6 +88,7 @@ def _kernel(arr: pa.Array) -> pa.Array:
         pc.greater(pc.binary_length(arr), MAX_LENGTH),
         pc.greater(pc.find_substring(arr, "@"), MAX_LOCAL),
     )
+    too_long = pc.or_(too_long, pc.match_substring_regex(arr, _FILE_NAME, ignore_case=True))
     return pc.if_else(pc.fill_null(too_long, False), pa.scalar(None, pa.string()), out)
 
 
