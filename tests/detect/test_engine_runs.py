@@ -107,3 +107,21 @@ def test_unicode_spaces_and_dashes_separate_groups_as_nfkc_does(tmp_path):
                                               ("bank_card", "6222021234567001"), ("cn_mobile", "13900139000")]
     # offsets are of the original bytes
     assert [data[o:o + 3] for _, _, o in found] == [b"+86", b"110", b"622", b"139"]
+
+
+def test_a_document_scan_does_not_keep_the_document(tmp_path):
+    # the scanner keeps every document's scan until its batch commits; the bytes must not live that long
+    import gc
+    import io
+    import weakref
+
+    from leaktrace.ingest.units import Document
+
+    data = b"x" * 1000
+    doc = Document(path="h/a.txt", name="a.txt", size=len(data), open=lambda: io.BytesIO(data), data=data)
+    store = CaseStore(tmp_path / "case", create=True)
+    scan = Detector().start(doc, "h", store.new_batch())
+    gone = weakref.ref(doc)
+    del doc
+    gc.collect()
+    assert gone() is None and scan.path == "h/a.txt"

@@ -152,7 +152,7 @@ class _Owners:
         return pa.array(out, pa.int64())
 
     def paths(self) -> pa.Array:
-        return pa.array([d.doc.path for d in self.docs], pa.string()).take(pa.array(self.of))
+        return pa.array([d.path for d in self.docs], pa.string()).take(pa.array(self.of))
 
     def holders(self) -> pa.Array:
         return pa.array([d.holder for d in self.docs], pa.string()).take(pa.array(self.of))
@@ -161,7 +161,7 @@ class _Owners:
 class DocumentScan:
     def __init__(self, detector: Detector, doc: Document, holder: str, batch: Batch):
         self.detector = detector
-        self.doc = doc
+        self.path = doc.path        # not the document: its bytes must not live on until the batch commits
         self.holder = holder
         self.batch = batch
         self.findings = 0
@@ -211,7 +211,7 @@ class DocumentScan:
         picked = [c.take(idx) for c in cols]
         name_cols = [c for r, c in zip(roles, picked) if r == "name"]
         fields = fields_json([(r, c) for r, c in zip(roles, picked) if r in FIELD_ROLES or r in NON_SUBJECT_ROLES], n)
-        dataset = f"{self.doc.path}#{tb.table}" if tb.table else self.doc.path
+        dataset = f"{self.path}#{tb.table}" if tb.table else self.path
         role_map = json.dumps({headers[j]: r for j, r in enumerate(roles) if r}, ensure_ascii=False)
         rows = pa.array(recs.keys + tb.first_row, pa.int64())
         self._emit("records", {
