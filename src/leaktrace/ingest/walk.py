@@ -80,9 +80,8 @@ class Listing:
 
     def __iter__(self) -> Iterator[EvidenceFile]:
         self._spool.seek(0)
-        load = pickle.Unpickler(self._spool).load
-        for _ in range(self.files):
-            yield EvidenceFile(*load())
+        for _ in range(self.files):   # an unpickler per entry: one kept would remember every entry read
+            yield EvidenceFile(*pickle.load(self._spool))
 
     def close(self) -> None:
         self._spool.close()
