@@ -46,6 +46,9 @@ _EMAIL_HEADER = re.compile(
 # A saved web page (MHTML, as Internet Explorer and QQ's message manager write it) that opens
 # with MIME headers is a MIME message: its parts are decoded (quoted-printable, base64) as an e-mail's.
 _WEB_ARCHIVES = ("mht", "mhtml")
+# OLE2 compound files that are not spreadsheets: Word 97-2003, WPS writer and presentation,
+# PowerPoint, Outlook messages, Publisher, Visio; read by their text runs (`formats/ole.py`).
+_OLE_TEXT = {"doc", "dot", "wps", "wpt", "ppt", "pps", "pot", "dps", "dpt", "msg", "pub", "vsd"}
 _MIME_HEAD = re.compile(rb"(?i)(?:MIME-Version|Content-Type|From|Subject|Date)[ \t]*:")
 _SQL_WORDS = (b"--", b"/*!", b"CREATE TABLE", b"INSERT INTO", b"DROP TABLE", b"SET ", b"COPY ",
               b"LOCK TABLES", b"BEGIN;", b"PRAGMA ")
@@ -76,7 +79,7 @@ def sniff(name: str, head: bytes, opener: ZipOpener | None = None) -> str:
             if fmt == "zip":
                 return _zip_kind(ext, opener)
             if fmt == "ole2":
-                return "xls" if ext != "doc" else "binary"
+                return "ole" if ext in _OLE_TEXT else "xls"
             return fmt
     if len(head) >= 262 and head[257:262] == b"ustar":
         return "tar"

@@ -66,6 +66,36 @@ def test_rtf_in_its_code_page(write):
     assert "姓名：张三，身份证号330302199012290241，手机13800138000" in text and "号码 15572422383" in text
 
 
+def test_word_97_and_wps_text_runs_at_their_byte_offsets(write):
+    utf16 = "客户：张三 手机13800138000 身份证330302199012290241".encode("utf-16-le")
+    plain = b"mail li.si@example.cn 15572422383"
+    data = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(513) + utf16                         # at an odd offset
+            + b"\x00\x01\x02" * 40 + plain + b"\xff\xfe" * 30 + "无号码的一段文字".encode("utf-16-le"))
+    fmt, units, _ = read_all(write("合同.doc", data))
+    blocks = texts(units)
+    assert fmt == "ole" and [b.encoding for b in blocks] == ["utf-16-le", "latin-1"]
+    assert blocks[0].text == "客户：张三 手机13800138000 身份证330302199012290241\n"
+    assert data[blocks[0].byte_offset:].startswith(utf16) and blocks[0].byte_offset % 2 == 1
+    assert blocks[1].text == plain.decode() + "\n" and data[blocks[1].byte_offset:].startswith(plain)
+
+
+def test_text_runs_of_a_real_compound_file(tmp_path):
+    import xlwt   # writes real OLE2 compound files; its strings are stored as Word's are (UTF-16LE or 8-bit)
+
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("客户")
+    for i, row in enumerate([["姓名", "手机", "身份证"], ["张三", "13800138000", "身份证330302199012290241"],
+                             ["li si", "mobile 15572422383", "mail li.si@example.cn"]]):
+        for j, v in enumerate(row):
+            sheet.write(i, j, v)
+    path = tmp_path / "名单.wps"
+    book.save(str(path))
+    fmt, units, _ = read_all(path)
+    text = "".join(b.text for b in texts(units))
+    assert fmt == "ole"
+    assert all(v in text for v in ("13800138000", "身份证330302199012290241", "15572422383", "li.si@example.cn"))
+
+
 def test_pdf(tmp_path):
     from fpdf import FPDF
 
@@ -261,6 +291,9 @@ def test_incompressible_text_is_text_and_compressed_bytes_are_binary():
     ("a.bz2", b"BZh91AY", "bzip2"), ("a.xz", b"\xfd7zXZ\x00\x00", "xz"),
     ("a.tar", b"x" * 257 + b"ustar\x0000" + b"\x00" * 100, "tar"),
     ("a.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 50, "xls"),
+    ("a.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 50, "ole"),
+    ("a.WPS", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 50, "ole"),
+    ("a.rtf", b"{\\rtf1\\ansi x}", "rtf"),
     ("a.db", b"SQLite format 3\x00" + b"\x00" * 50, "sqlite"),
     ("a.dat", b"<!DOCTYPE html><html>", "html"),
     ("x", b"Received: from a\nFrom: a@b.com\nSubject: hi\n\nbody", "eml"),

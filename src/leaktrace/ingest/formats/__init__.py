@@ -25,7 +25,7 @@ Reader = Callable[[Document, ReadResult], Iterator[Unit]]
 
 def _reader(fmt: str) -> Reader:
     """The read function for a sniffed format (imported lazily)."""
-    from . import (delimited, docx, email, html, jsonfmt, pdf, rtf, spreadsheet, sqldump,
+    from . import (delimited, docx, email, html, jsonfmt, ole, pdf, rtf, spreadsheet, sqldump,
                    sqlite, text, vcf)
 
     return {
@@ -34,6 +34,7 @@ def _reader(fmt: str) -> Reader:
         "ods": spreadsheet.read, "json": jsonfmt.read, "jsonl": jsonfmt.read,
         "sql": sqldump.read, "sqlite": sqlite.read, "docx": docx.read, "pdf": pdf.read,
         "html": html.read, "eml": email.read, "mbox": email.read, "vcf": vcf.read, "rtf": rtf.read,
+        "ole": ole.read,
     }.get(fmt, text.read)
 
 
