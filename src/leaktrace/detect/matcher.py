@@ -185,9 +185,9 @@ def _to_chars(data: bytes, frm: np.ndarray, to: np.ndarray, ascii_text: bool) ->
     if ascii_text:
         return frm - 1, to - 1
     buf = np.frombuffer(data, dtype=np.uint8)
-    starts = np.zeros(len(buf) + 1, dtype=np.int32 if len(buf) < 2**31 - 1 else np.int64)  # int32: half the memory
-    np.cumsum((buf & 0xC0) != 0x80, out=starts[1:])
-    return starts[frm].astype(np.int64) - 1, starts[to].astype(np.int64) - 1
+    leads = np.flatnonzero((buf & 0xC0) != 0x80)   # where each character starts
+    # the characters before byte k are the lead bytes before it (the padding newline among them)
+    return np.searchsorted(leads, frm, side="left") - 1, np.searchsorted(leads, to, side="left") - 1
 
 
 def _recheck(text: str, rank: np.ndarray, pos: np.ndarray) -> np.ndarray:
