@@ -125,3 +125,12 @@ def test_a_document_scan_does_not_keep_the_document(tmp_path):
     del doc
     gc.collect()
     assert gone() is None and scan.path == "h/a.txt"
+
+
+def test_0086_and_a_mobile_unspaced_is_a_mobile(tmp_path):
+    f = tmp_path / "ev" / "h" / "sms.xml"
+    f.parent.mkdir(parents=True)
+    f.write_text('<sms address="008613800138000" body="x"/>\n<sms address="0086-13900139000"/>\n', encoding="utf-8")
+    store = _scan(tmp_path / "ev", tmp_path / "case")
+    assert _rows(store, "SELECT type, value FROM findings ORDER BY byte_offset") == [
+        ("cn_mobile", "13800138000"), ("cn_mobile", "13900139000")]

@@ -65,7 +65,8 @@ def test_validate_many_agrees_on_random_inputs():
     ("客服邮箱-song.yang@126.com", ["song.yang@126.com"]),        # a dash before: not the address's
     ("发到这个...chen@yeah.net", ["chen@yeah.net"]),                 # dots before
     ("邮箱.song@aliyun.com 邮箱=abc@x.com", ["song@aliyun.com", "abc@x.com"]),
-    ("x.a@b.cn a-b@x.com user+tag@x.com key=v@x.com", ["x.a@b.cn", "a-b@x.com", "user+tag@x.com", "key=v@x.com"]),
+    ("x.a@b.cn a-b@x.com user+tag@x.com", ["x.a@b.cn", "a-b@x.com", "user+tag@x.com"]),
+    ("idNo=1 email=h.x@outlook.com ALERT_MAIL=g@163.com", ["h.x@outlook.com", "g@163.com"]),   # log keys
 ])
 def test_address_starts_where_a_written_address_does(text, found):
     from leaktrace.detect.patterns import candidates

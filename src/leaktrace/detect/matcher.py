@@ -42,7 +42,7 @@ except ImportError:  # pragma: no cover - depends on the platform
 
 EXACT_TYPES = ("masked", "cn_id", "bank_card", "cn_mobile", "us_ssn", "iban", "cn_plate", "ip")
 BOUNDARY = "[^0-9A-Za-z]"
-EMAIL_SUPERSET = (r"[^0-9A-Za-z_][A-Za-z0-9_][A-Za-z0-9_%+=-]*(?:\.[A-Za-z0-9_%+=-]+)*@"
+EMAIL_SUPERSET = (r"[^0-9A-Za-z_][A-Za-z0-9_][A-Za-z0-9_%+-]*(?:\.[A-Za-z0-9_%+-]+)*@"
                   r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,}[^A-Za-z]")
 PHONE_TRIGGER = r"[^0-9A-Za-z](?:\+|00)[1-9]"
 # Characters Python's case-insensitive matching folds onto ASCII keyword letters.

@@ -20,13 +20,15 @@ TEXT_TYPES = ("email", "masked", "cn_id", "bank_card", "cn_mobile", "phone", "us
 KEYWORD_TYPES = ("qq", "wechat", "telegram", "passport")
 
 # When a candidate fails its own type, the same characters may be another type.
-ALTERNATES = {"cn_id": ("bank_card",), "bank_card": ("cn_id",)}
+# (`0086` + a mobile, unspaced, is a 15-digit run: an ID candidate that is a mobile.)
+ALTERNATES = {"cn_id": ("bank_card", "cn_mobile"), "bank_card": ("cn_id",)}
 
 NOT_BEFORE = r"(?<![0-9A-Za-z])"
 NOT_AFTER = r"(?![0-9A-Za-z])"
-# An address starts after no letter, digit or `_`, nor after a `.-%+=` that follows one
-# (`邮箱.a@b.cn`, `发到...a@b.cn`, `邮箱-a@b.cn` give `a@b.cn`; `x.a@b.cn` is one address).
-EMAIL_NOT_BEFORE = r"(?<![0-9A-Za-z_])(?<![0-9A-Za-z_][.%+=\-])"
+# An address starts after no letter, digit or `_`, nor after a `.-%+` that follows one
+# (`邮箱.a@b.cn`, `发到...a@b.cn`, `邮箱-a@b.cn`, `email=a@b.cn` give `a@b.cn`; `x.a@b.cn` is one
+# address).
+EMAIL_NOT_BEFORE = r"(?<![0-9A-Za-z_])(?<![0-9A-Za-z_][.%+\-])"
 
 
 @dataclass(frozen=True)

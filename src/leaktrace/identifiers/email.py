@@ -27,9 +27,10 @@ _LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
 #: Full pattern of a compacted (lower-case) address; the same in Python ``re`` and RE2.
 PATTERN = rf"{_ATOM}(?:\.{_ATOM})*@(?:{_LABEL}\.)+[a-z]{{2,63}}"
 
-#: How an address may be written in text (any case); it starts with a letter, digit or `_`.
+#: How an address may be written in text (any case): it starts with a letter, digit or `_`, and
+#: takes no `=` (`email=a@b.cn` in a log is a key and an address, not one address).
 CANDIDATE = (
-    r"[A-Za-z0-9_][A-Za-z0-9_%+=-]*(?:\.[A-Za-z0-9_%+=-]+)*@"
+    r"[A-Za-z0-9_][A-Za-z0-9_%+-]*(?:\.[A-Za-z0-9_%+-]+)*@"
     r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}"
 )
 
