@@ -134,3 +134,18 @@ def test_0086_and_a_mobile_unspaced_is_a_mobile(tmp_path):
     store = _scan(tmp_path / "ev", tmp_path / "case")
     assert _rows(store, "SELECT type, value FROM findings ORDER BY byte_offset") == [
         ("cn_mobile", "13800138000"), ("cn_mobile", "13900139000")]
+
+
+def test_identifiers_right_after_json_escapes_in_text(tmp_path):
+    # a log line holding JSON written with ASCII escapes (json.dumps' default) and a literal \n
+    line = ('{"msg":"\\u624b\\u673a17312342997\\u5df2\\u767b\\u8bb0","mail":"\\u90ae\\u7bb1hx@gmail.com"}'
+            ' note:\\n13800138000\n')
+    f = tmp_path / "ev" / "h" / "app.log"
+    f.parent.mkdir(parents=True)
+    f.write_text("2024-05-01 INFO " + line, encoding="utf-8")
+    store = _scan(tmp_path / "ev", tmp_path / "case")
+    found = _rows(store, "SELECT type, value, byte_offset FROM findings ORDER BY byte_offset")
+    data = f.read_bytes()
+    assert [(t, v) for t, v, _ in found] == [("cn_mobile", "17312342997"), ("email", "hx@gmail.com"),
+                                              ("cn_mobile", "13800138000")]
+    assert [data[o:o + 2] for _, _, o in found] == [b"17", b"hx", b"13"]   # offsets into the file

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from leaktrace.detect import matcher
-from leaktrace.detect.normalize import fold
+from leaktrace.detect.normalize import fold, for_matching
 
 pytestmark = pytest.mark.skipif(matcher.hyperscan is None, reason="hyperscan not installed")
 
@@ -25,6 +25,7 @@ TRICKY = [
     "330304 19900101 123X, 330304-19900101-1234",
     "邮箱zhangsan@qq.com张三 李四lisi.wang@sina.com.cn。 a=b@x.com _u@y.org 13800138000@163.com",
     "a@b.cc.d a@example.com-x a@b.co.uk1 x.y@z.io",
+    '{"m":"\\u624b\\u673a17312342997\\u5df2","e":"\\u90ae\\u7bb1hx@gmail.com"} a\\n13800138000 \\ud83d',
     "邮箱-song.yang@126.com 发到...chen@yeah.net 邮箱.s@a.cn =abc@x.com a..b@x.com key=abc@x.com _x@y.cn",
     "138****8000 330304********1234 6222 **** **** 1234 张** 李*明 138xxxx8000 12****34****56",
     "QQ:12345678 qq号 87654321 QQ号码：123456789 扣扣 55555 Q:10001 q:10002 myqq:123456",
@@ -43,7 +44,7 @@ TRICKY = [
 
 ALPHABET = ["1", "3", "8", "0", "6", "2", "9", "x", "X", "a", "q", "Q", "@", ".", "-", " ", "*", "+", "(", ")",
             ":", "：", "\n", "张", "浙", "com", "qq", "QQ", "wx", "微信", "tg", "86", "0086", "138", "13800138000",
-            "330304199001011234", "6222021234567890", "6222 0212 3456 7890", "****", "1.2.3.4", "::", "a@b.cn", "=", "_", "%"]
+            "330304199001011234", "6222021234567890", "6222 0212 3456 7890", "****", "1.2.3.4", "::", "a@b.cn", "=", "_", "%", "\\u624b", "\\n", "\\", "u"]
 
 
 def _same(text: str) -> None:
@@ -55,6 +56,7 @@ def _same(text: str) -> None:
 @pytest.mark.parametrize("text", TRICKY)
 def test_tricky_strings(text):
     _same(fold(text))
+    _same(for_matching(text))
 
 
 def test_all_tricky_strings_as_one_text():
@@ -65,7 +67,10 @@ def test_all_tricky_strings_as_one_text():
 def test_random_token_soup():
     rng = random.Random(7)
     for _ in range(3000):
-        _same(fold("".join(rng.choice(ALPHABET) for _ in range(rng.randint(1, 40)))))
+        soup = "".join(rng.choice(ALPHABET) for _ in range(rng.randint(1, 40)))
+        _same(fold(soup))
+        _same(for_matching(soup))
+        assert len(for_matching(soup)) == len(soup)
 
 
 @pytest.mark.skipif(not DEV.exists(), reason="dev case not available")

@@ -34,6 +34,26 @@ def fold(text: str) -> str:
     return _table()[chars].tobytes().decode("utf-32-le", errors="surrogatepass")
 
 
+# A JSON or log escape (`\u624b` for 手, `\n`) stands right against what follows it in text that
+# holds escaped JSON; read as the character it encodes padded with spaces to the same length,
+# an identifier after it is a token of its own and every offset still points into the text.
+_ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|[nrt])")
+
+
+def for_matching(text: str) -> str:
+    """The text candidates are matched in: escapes read in place, then `fold`; the same length."""
+    if "\\" in text:
+        text = _ESCAPE.sub(_escaped, text)
+    return fold(text)
+
+
+def _escaped(m: re.Match) -> str:
+    if m.group(1) is None:
+        return "  "
+    cp = int(m.group(1), 16)
+    return (" " if 0xD800 <= cp <= 0xDFFF else chr(cp)) + "     "
+
+
 @lru_cache(maxsize=None)
 def _table() -> np.ndarray:
     """`_FOLD` as a lookup table over all code points (a vectorised `str.translate`)."""

@@ -20,7 +20,7 @@ import pyarrow.compute as pc
 from .. import identifiers
 from ..ingest.units import TableBatch
 from .matcher import find
-from .normalize import fold
+from .normalize import for_matching
 from .patterns import RANK
 from .roles import DEVICE_ROLES, header_role, value_role
 from .validate import MASKED, resolve, type_names
@@ -202,7 +202,7 @@ def _scan_cells(col: pa.Array, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray,
     """Candidates inside the given cells, found in one pass over them joined by newlines
     (no candidate spans a newline, so each is found as in its cell alone)."""
     cells = col.take(pa.array(idx))
-    found = find(fold("\n".join(cells.to_pylist())))
+    found = find(for_matching("\n".join(cells.to_pylist())))
     lengths = pc.utf8_length(cells).to_numpy(zero_copy_only=False).astype(np.int64)
     cell_starts = np.concatenate([[0], np.cumsum(lengths + 1)[:-1]])
     rows = idx[np.searchsorted(cell_starts, found.starts, side="right") - 1]

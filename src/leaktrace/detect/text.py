@@ -18,7 +18,7 @@ import pyarrow.compute as pc
 from ..ingest.decode import ESC_BASE, codec_of
 from ..ingest.units import TextBlock
 from .matcher import find
-from .normalize import fold
+from .normalize import for_matching
 from .names import line_name
 from .records import Hits, line_ids
 from .validate import PERSON_CODES, resolve
@@ -89,7 +89,7 @@ class LineRecords:
 
 def scan_text(run: Run) -> TextScan:
     """Every candidate in the run's blocks, validated in bulk per type."""
-    found = find(fold(run.text))
+    found = find(for_matching(run.text))
     codes, values = resolve(found.types, found.raws)
     which = run.block_of(found.starts)
     keys = np.searchsorted(run.newlines, found.starts, side="left")
