@@ -52,7 +52,9 @@ _OLE_TEXT = {"doc", "dot", "wps", "wpt", "ppt", "pps", "pot", "dps", "dpt", "msg
 _MIME_HEAD = re.compile(rb"(?i)(?:MIME-Version|Content-Type|From|Subject|Date)[ \t]*:")
 _SQL_WORDS = (b"--", b"/*!", b"CREATE TABLE", b"INSERT INTO", b"DROP TABLE", b"SET ", b"COPY ",
               b"LOCK TABLES", b"BEGIN;", b"PRAGMA ")
-_SQL = re.compile(rb"^\s*(?:" + b"|".join(re.escape(w) for w in _SQL_WORDS) + rb")", re.I | re.M)
+# `--` opens a comment, not a ruler of dashes (`-------` under a report's heading).
+_SQL = re.compile(rb"^\s*(?:--(?:[^-\n]|$)|" + b"|".join(re.escape(w) for w in _SQL_WORDS if w != b"--") + rb")",
+                  re.I | re.M)
 _DELIMS = b",;\t|"
 
 ZipOpener = Callable[[], IO[bytes]]

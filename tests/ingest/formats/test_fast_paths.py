@@ -89,7 +89,7 @@ def _tuples(fn, stmt, start, backslash):
     return out
 
 
-SQL_RE = re.compile(rb"^\s*(?:--|/\*!|CREATE TABLE|INSERT INTO|DROP TABLE|SET |COPY |"
+SQL_RE = re.compile(rb"^\s*(?:--(?:[^-\n]|$)|/\*!|CREATE TABLE|INSERT INTO|DROP TABLE|SET |COPY |"
                     rb"LOCK TABLES|BEGIN;|PRAGMA )", re.I | re.M)
 
 
@@ -106,7 +106,7 @@ def sql_backend(request, monkeypatch):
 
 def test_sql_statement_count_as_the_expression(sql_backend):
     rnd = random.Random(11)
-    pieces = [b"-- dump", b"  insert into t", b"\n", b"\r\n", b"  \n", b"\t", b"set x", b"SET ", b"begin;", b"x",
+    pieces = [b"-- dump", b"--", b"-----", b"  insert into t", b"\n", b"\r\n", b"  \n", b"\t", b"set x", b"SET ", b"begin;", b"x",
               b"create table", b"CREATE TABLE t", b"/*!40101", b"copy  ", b"COPY t", b"\x0b", b"pragma "]
     for _ in range(3000):
         probe = b"".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 12)))

@@ -302,6 +302,8 @@ def test_incompressible_text_is_text_and_compressed_bytes_are_binary():
     ("x", b'{"a": 1}\n{"a": 2}\n', "jsonl"), ("x", b'[\n {"a": 1}\n]\n', "json"),
     ("x.log", b"[1460747872061] WARN x\n[1460747872062] INFO y\n", "text"),
     ("x.txt", b"a,b,c\n1,2,3\n4,5,6\n7,8,9\n", "csv"),
+    ("r.txt", "客户报表\n--------------------\n张三    13800138000\n--------------------\n".encode(), "text"),
+    ("d.txt", b"--\n-- PostgreSQL database dump\n--\nSET x = 1;\n", "sql"),
 ])
 def test_sniff(name, head, expected):
     assert sniff(name, head) == expected
