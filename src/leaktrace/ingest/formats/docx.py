@@ -71,9 +71,10 @@ def _side_parts(doc: Document, result: ReadResult) -> Iterator[TextBlock]:
     except (zipfile.BadZipFile, OSError, KeyError) as exc:
         yield Unreadable(f"cannot read DOCX headers and footers: {exc}")
         return
+    parser = etree.XMLParser(resolve_entities=False, no_network=True)   # evidence may be hostile
     for name, xml in parts:
         try:
-            text = _all_text(etree.fromstring(xml))
+            text = _all_text(etree.fromstring(xml, parser))
         except etree.XMLSyntaxError as exc:
             yield Unreadable(f"{name}: {exc}")
             continue
