@@ -9,7 +9,7 @@ from fmt_helpers import all_rows, read_all, tables, unreadables
 def test_jsonl_nested_and_bad_line(write):
     lines = [json.dumps({"name": "张三", "contact": {"phone": "13800138000", "email": {"home": "a@b.com"}},
                          "tags": ["vip", 1], "score": 1.5}, ensure_ascii=False),
-             "{not json",
+             '{"id_card": "330302199012290241", "phone": "139001',   # truncated
              json.dumps({"name": "李四", "contact": {"phone": 15572422383}})]
     fmt, units, result = read_all(write("x.jsonl", "\n".join(lines) + "\n"))
     assert fmt == "jsonl"
@@ -19,6 +19,8 @@ def test_jsonl_nested_and_bad_line(write):
     assert batches[0].first_row == 1 and batches[1].first_row == 3
     assert batches[1].rows == [["李四", "15572422383"]]
     assert "line 2" in unreadables(units)[0].reason
+    bad = [u for u in units if getattr(u, "part", "") == "line 2 (not valid JSON)"]
+    assert len(bad) == 1 and "330302199012290241" in bad[0].text and bad[0].line == 2
     assert result.rows == 2
 
 

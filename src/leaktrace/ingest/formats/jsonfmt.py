@@ -1,9 +1,9 @@
 """JSON and JSON Lines: one table row per object, nested fields flattened to `a.b.c`.
 
 JSON Lines is streamed line by line; a line that is not valid JSON yields an
-`Unreadable` naming the line and reading goes on. `first_row` is the line
-number (JSON Lines) or the element ordinal (a JSON array). Whole-file JSON is
-read whole up to `MAX_JSON_BYTES`.
+`Unreadable` naming the line, is read as text (a block of its own), and reading goes
+on. `first_row` is the line number (JSON Lines) or the element ordinal (a JSON
+array). Whole-file JSON is read whole up to `MAX_JSON_BYTES`.
 """
 
 from __future__ import annotations
@@ -116,7 +116,10 @@ def _lines(stream, result: ReadResult) -> Iterator[Unit]:
             except ValueError as exc:
                 yield from _batch(rows, first, result)
                 rows = []
-                yield Unreadable(f"line {number}: not valid JSON ({exc.msg})")
+                yield Unreadable(f"line {number}: not valid JSON ({exc.msg}); read as text")
+                # a truncated or hand-edited line still holds what it holds; offsets into the line
+                yield TextBlock(text=line.rstrip("\r\n") + "\n", byte_offset=0, encoding="utf-8", line=number,
+                                part=f"line {number} (not valid JSON)")
                 continue
         if obj is None:
             yield from _batch(rows, first, result)
