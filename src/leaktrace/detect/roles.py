@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from stdnum import luhn
+
 # Header words (lower-case, Chinese and English) -> role. The first rule that matches wins,
 # so more specific words come first.
 HEADER_RULES: list[tuple[str, tuple[str, ...]]] = [
@@ -102,11 +104,7 @@ def value_role(sample: list[str], type_shares: dict[str, float]) -> str | None:
 
 def _imei_like(value: str) -> bool:
     """15 ASCII digits whose last is their Luhn check digit."""
-    if len(value) != 15 or not value.isascii() or not value.isdigit():
-        return False
-    digits = [int(c) for c in value]
-    doubled = [d * 2 - 9 if d * 2 > 9 else d * 2 for d in digits[-2::-2]]
-    return (sum(digits[-1::-2]) + sum(doubled)) % 10 == 0
+    return len(value) == 15 and value.isascii() and value.isdigit() and luhn.is_valid(value)
 
 
 def _consecutive(numbers: list[int]) -> bool:

@@ -9,6 +9,8 @@ import datetime as dt
 import hashlib
 import random
 
+from stdnum import luhn
+
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK = "10X98765432"
 
@@ -95,20 +97,6 @@ def id18_to_15(id18: str) -> str:
     return id18[:6] + id18[8:17]
 
 
-def luhn_digit(body: str) -> str:
-    total = 0
-    for k, c in enumerate(reversed(body)):
-        d = int(c)
-        if k % 2 == 0:
-            d *= 2
-            if d > 9:
-                d -= 9
-        total += d
-    return str((10 - total % 10) % 10)
-
-
-def luhn_ok(number: str) -> bool:
-    return luhn_digit(number[:-1]) == number[-1]
 
 
 def id_ok(v: str) -> bool:
@@ -126,7 +114,7 @@ def mobile_ok(v: str) -> bool:
 
 
 def card_ok(v: str) -> bool:
-    return v.isdigit() and len(v) in (16, 19) and v.startswith("62") and luhn_ok(v)
+    return v.isdigit() and len(v) in (16, 19) and v.startswith("62") and luhn.is_valid(v)
 
 
 # --- hard negatives -------------------------------------------------------------------------
@@ -161,7 +149,7 @@ def bad_mobile(r: random.Random) -> str:
 def bad_card(r: random.Random) -> str:
     bin_, n = r.choice(CARD_BINS)
     body = bin_ + "".join(r.choice("0123456789") for _ in range(n - 7))
-    good = luhn_digit(body)
+    good = luhn.calc_check_digit(body)
     return body + str((int(good) + r.randrange(1, 10)) % 10)
 
 

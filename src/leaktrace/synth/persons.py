@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from stdnum import luhn
+
 from . import ids
 
 CONTACT_BASE = 40_000_000
@@ -102,7 +104,7 @@ def card_of(seed: int, i: int) -> str:
     bin_, n = r.choice(ids.CARD_BINS)
     acct = f"{ids.perm(i, 10**9, seed, 3):09d}"
     body = bin_ + "".join(r.choice("0123456789") for _ in range(n - 16)) + acct
-    return body + ids.luhn_digit(body)
+    return body + luhn.calc_check_digit(body)
 
 
 def make_name(r, male: bool) -> tuple[str, tuple]:
