@@ -25,7 +25,6 @@ insensitively beyond ASCII (`ſ`, `K`, `İ`, `ı`) go to `re` as a whole.
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -33,12 +32,8 @@ from functools import lru_cache
 import numpy as np
 
 from .. import identifiers
+from ..backends import hyperscan, use_hyperscan
 from .patterns import ALL_TYPES, KEYWORD_TYPES, RANK, candidates, type_regex
-
-try:
-    import hyperscan
-except ImportError:  # pragma: no cover - depends on the platform
-    hyperscan = None
 
 EXACT_TYPES = ("masked", "cn_id", "bank_card", "cn_mobile", "us_ssn", "iban", "cn_plate", "ip")
 BOUNDARY = "[^0-9A-Za-z]"
@@ -64,9 +59,7 @@ class Found:
 
 def backend() -> str:
     """`hyperscan` unless `LEAKTRACE_MATCHER=re` or Hyperscan is not importable."""
-    if hyperscan is None or os.environ.get("LEAKTRACE_MATCHER", "").lower() == "re":
-        return "re"
-    return "hyperscan"
+    return "hyperscan" if use_hyperscan() else "re"
 
 
 def find(text: str) -> Found:

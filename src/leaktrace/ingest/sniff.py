@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import re
 import zlib
 import zipfile
@@ -13,10 +12,7 @@ from functools import lru_cache
 from itertools import repeat
 from typing import IO, Callable
 
-try:
-    import hyperscan
-except ImportError:  # pragma: no cover - depends on the platform
-    hyperscan = None
+from ..backends import hyperscan, use_hyperscan
 
 HEAD_SIZE = 4096
 
@@ -191,7 +187,7 @@ def sql_statements(probe: bytes) -> int:
 @lru_cache(maxsize=None)
 def _sql_database():
     """`_SQL` compiled for Hyperscan (one pass over the probe), or None where Hyperscan is unavailable."""
-    if hyperscan is None or os.environ.get("LEAKTRACE_MATCHER", "").lower() == "re":
+    if not use_hyperscan():
         return None
     db = hyperscan.Database()
     db.compile(expressions=[_SQL.pattern], ids=[0], elements=1,
