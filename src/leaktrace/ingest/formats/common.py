@@ -1,4 +1,4 @@
-"""Helpers shared by the format readers: batching rows, cell values as text."""
+"""Helpers shared by the format readers: whole documents, batching rows, cell values as text."""
 
 from __future__ import annotations
 
@@ -8,10 +8,21 @@ from decimal import Decimal
 from itertools import islice
 from typing import Any, Iterable, Iterator
 
-from ..units import ReadResult, TableBatch
+from ..units import Document, ReadResult, TableBatch, Unreadable
 from .header import widen
 
 BATCH_ROWS = 10_000
+
+
+def whole_bytes(doc: Document, limit: int, what: str) -> bytes | Unreadable:
+    """All of a document's bytes, for a reader that needs them at once, or why not: more than
+    `limit` bytes of `what` are not read whole."""
+    if doc.size > limit:
+        return Unreadable(f"{what} of {doc.size} bytes exceeds {limit}")
+    if doc.data is not None:   # a small file is already in memory
+        return doc.data
+    with doc.open() as fh:
+        return fh.read()
 
 
 def cell_text(value: Any) -> str | None:

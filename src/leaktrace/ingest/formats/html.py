@@ -16,6 +16,7 @@ from typing import Iterator
 
 from ..decode import decode_bytes, detect_bytes
 from ..units import Document, ReadResult, TextBlock, Unit, Unreadable
+from .common import whole_bytes
 
 MAX_HTML_BYTES = 64 << 20
 _BLOCK_TAGS = {"p", "div", "br", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6", "table",
@@ -89,11 +90,10 @@ def html_encoding(data: bytes) -> str:
 
 def read(doc: Document, result: ReadResult) -> Iterator[Unit]:
     """The page's visible text as one `TextBlock`, its hidden text as another."""
-    if doc.size > MAX_HTML_BYTES:
-        yield Unreadable(f"HTML of {doc.size} bytes exceeds {MAX_HTML_BYTES}")
+    data = whole_bytes(doc, MAX_HTML_BYTES, "HTML")
+    if isinstance(data, Unreadable):
+        yield data
         return
-    with doc.open() as fh:
-        data = fh.read()
     try:
         markup, result.encoding = decode_bytes(data, html_encoding(data))
     except LookupError:

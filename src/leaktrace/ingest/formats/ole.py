@@ -15,6 +15,7 @@ from typing import Iterator
 import numpy as np
 
 from ..units import Document, ReadResult, TextBlock, Unit, Unreadable
+from .common import whole_bytes
 
 MAX_OLE_BYTES = 128 << 20
 MIN_RUN = 6                 # characters in a run of text
@@ -24,11 +25,10 @@ _DATA_CHAR = re.compile(r"[0-9@\uff10-\uff19\uff20]")
 
 def read(doc: Document, result: ReadResult) -> Iterator[Unit]:
     """The document's text runs as `TextBlock`s."""
-    if doc.size > MAX_OLE_BYTES:
-        yield Unreadable(f"compound file of {doc.size} bytes exceeds {MAX_OLE_BYTES}")
+    data = whole_bytes(doc, MAX_OLE_BYTES, "compound file")
+    if isinstance(data, Unreadable):
+        yield data
         return
-    with doc.open() as fh:
-        data = fh.read()
     result.encoding = "utf-16-le"
     for align in (0, 1):
         for start, end in utf16_runs(data, align):

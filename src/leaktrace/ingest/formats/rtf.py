@@ -12,6 +12,7 @@ import re
 from typing import Iterator
 
 from ..units import Document, ReadResult, TextBlock, Unit, Unreadable
+from .common import whole_bytes
 
 MAX_RTF_BYTES = 64 << 20
 _CODE_PAGE = re.compile(rb"\\ansicpg(\d+)")
@@ -22,11 +23,10 @@ def read(doc: Document, result: ReadResult) -> Iterator[Unit]:
     """The document's text as one `TextBlock`."""
     from striprtf.striprtf import rtf_to_text
 
-    if doc.size > MAX_RTF_BYTES:
-        yield Unreadable(f"RTF of {doc.size} bytes exceeds {MAX_RTF_BYTES}")
+    data = whole_bytes(doc, MAX_RTF_BYTES, "RTF")
+    if isinstance(data, Unreadable):
+        yield data
         return
-    with doc.open() as fh:
-        data = fh.read()
     result.encoding = code_page(data)
     text = rtf_to_text(data.decode("latin-1"), encoding=result.encoding, errors="replace")
     result.text_bytes = len(text.encode("utf-8"))
