@@ -85,12 +85,11 @@ def format(value: str) -> str:
 
 def _kernel(arr: pa.Array) -> pa.Array:
     out = _match(arr)
-    too_long = pc.or_(
-        pc.greater(pc.binary_length(arr), MAX_LENGTH),
-        pc.greater(pc.find_substring(arr, "@"), MAX_LOCAL),
+    rejected = pc.or_(
+        pc.or_(pc.greater(pc.binary_length(arr), MAX_LENGTH), pc.greater(pc.find_substring(arr, "@"), MAX_LOCAL)),
+        pc.match_substring_regex(arr, _FILE_NAME, ignore_case=True),   # logo@2x.png
     )
-    too_long = pc.or_(too_long, pc.match_substring_regex(arr, _FILE_NAME, ignore_case=True))
-    return pc.if_else(pc.fill_null(too_long, False), pa.scalar(None, pa.string()), out)
+    return pc.if_else(pc.fill_null(rejected, False), pa.scalar(None, pa.string()), out)
 
 
 def validate_many(values):
