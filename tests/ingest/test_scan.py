@@ -186,21 +186,24 @@ def test_sqlite_rows_only_in_the_write_ahead_log_are_read(evidence, tmp_path):
     assert {p.name: p.read_bytes() for p in phone.iterdir()} == before       # the evidence is untouched
 
 
-def test_listing_replay_holds_no_more_than_an_entry(tmp_path):
+def test_listing_replay_holds_no_more_than_a_chunk(tmp_path):
     import tracemalloc
 
     from leaktrace.ingest.walk import Listing
 
     root = tmp_path / "ev" / "h"
     root.mkdir(parents=True)
-    for i in range(2000):
+    for i in range(4 * Listing.CHUNK):
         (root / f"{i:05d}-{'x' * 100}.txt").write_bytes(b"1")
+    held = {}
     with Listing(tmp_path / "ev", spool=tmp_path) as listing:
         tracemalloc.start()
         try:
             for i, _ in enumerate(listing):
-                if i == 1500:
-                    held = tracemalloc.get_traced_memory()[0]
+                if i in (Listing.CHUNK + 500, 3 * Listing.CHUNK + 500):
+                    held[i] = tracemalloc.get_traced_memory()[0]
         finally:
             tracemalloc.stop()
-    assert held < 100_000    # 1,500 entries read: a kept unpickler memo would hold ~500 KB
+    early, late = held.values()
+    assert late < early + 50_000          # flat: entries read before are not kept
+    assert early < 600 * Listing.CHUNK    # one chunk of entries (~420 bytes each, paths ~120 characters)

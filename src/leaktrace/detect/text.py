@@ -159,6 +159,8 @@ _WIDTHS: dict[str, np.ndarray] = {}   # codec -> encoded length per code point (
 
 def _widths(chars: np.ndarray, codec: str) -> np.ndarray:
     """Encoded length of each code point (a stateless codec encodes a text character by character)."""
+    if codec == "utf-8":
+        return _utf8_widths(chars)
     table = _WIDTHS.get(codec)
     if table is None:
         table = _WIDTHS[codec] = np.full(0x110000, -1, dtype=np.int8)
@@ -170,6 +172,16 @@ def _widths(chars: np.ndarray, codec: str) -> np.ndarray:
         table[new] = [len(chr(c).encode(codec, errors="replace")) for c in new.tolist()]
         widths = table[chars]
     return widths
+
+
+def _utf8_widths(chars: np.ndarray) -> np.ndarray:
+    """UTF-8 length of each code point, by its range; an escaped undecodable byte is one byte and
+    a lone surrogate one (it is encoded as `?`)."""
+    w = 1 + (chars >= 0x80).astype(np.int8)
+    w += chars >= 0x800
+    w += chars >= 0x10000
+    w -= 2 * (((chars >= ESC_BASE) & (chars < ESC_BASE + 0x100)) | ((chars >= 0xD800) & (chars < 0xE000)))
+    return w
 
 
 def _codepoints(text: str) -> np.ndarray:

@@ -136,8 +136,12 @@ def _utf16_without_bom(head: bytes) -> str:
     return ""
 
 
+@lru_cache(maxsize=4)
 def decodes(data: bytes, codec: str) -> bool:
-    """True when `data` decodes strictly (a truncated last character is allowed)."""
+    """True when `data` decodes strictly (a truncated last character is allowed).
+
+    Remembered: the encoding detector and the binary test ask about the same head.
+    """
     try:
         data.decode(codec)
         return True

@@ -13,6 +13,7 @@ from itertools import repeat
 from typing import IO, Callable
 
 from ..backends import hyperscan, use_hyperscan
+from .decode import codec_of, decode_bytes, decodes, detect_bytes
 
 HEAD_SIZE = 4096
 
@@ -52,6 +53,7 @@ _SQL_WORDS = (b"--", b"/*!", b"CREATE TABLE", b"INSERT INTO", b"DROP TABLE", b"S
 _SQL = re.compile(rb"^\s*(?:--(?:[^-\n]|$)|" + b"|".join(re.escape(w) for w in _SQL_WORDS if w != b"--") + rb")",
                   re.I | re.M)
 _DELIMS = b",;\t|"
+_LEADING_BLANK = re.compile(rb"(?:\xef\xbb\xbf|[ \t\r\n])*")
 
 ZipOpener = Callable[[], IO[bytes]]
 
@@ -110,8 +112,6 @@ def is_binary(head: bytes, enc: str | None = None) -> bool:
     compressed or encrypted bytes never are), even when incompressible (random tokens,
     keys). `enc` is the head's encoding (`decode.detect_bytes`), detected here when not given.
     """
-    from .decode import decodes, detect_bytes
-
     enc = enc or detect_bytes(head)
     if enc.startswith("utf-16"):
         return False
@@ -131,8 +131,6 @@ def _incompressible(head: bytes) -> bool:
 
 def _undecodable_share(head: bytes, encoding: str) -> float:
     """Share of the head's characters that do not decode in the detected encoding."""
-    from .decode import codec_of
-
     try:
         text = head.decode(codec_of(encoding), errors="replace")
     except LookupError:
@@ -143,13 +141,10 @@ def _undecodable_share(head: bytes, encoding: str) -> float:
 
 def _text_kind(ext: str, head: bytes) -> str:
     """Formats recognised from text content, then from the extension."""
-    from .decode import decode_bytes, detect_bytes
-
     enc = detect_bytes(head)
     if is_binary(head, enc):
         return _EXTENSIONS.get(ext, "binary") if ext in ("sqlite", "db") else "binary"
-    text, _ = decode_bytes(head, enc)
-    probe = text.lstrip("\ufeff \t\r\n").encode("utf-8", "replace")
+    probe = _probe(head, enc)
     if probe.startswith(b"From ") and _EMAIL_HEADER.search(probe):
         return "mbox"
     if probe.startswith(b"BEGIN:VCARD"):
@@ -171,6 +166,14 @@ def _text_kind(ext: str, head: bytes) -> str:
     if _consistently_delimited(probe):
         return "csv"
     return "text"
+
+
+def _probe(head: bytes, enc: str) -> bytes:
+    """The head as UTF-8 without leading byte-order marks and blank space (UTF-8 heads as they are)."""
+    if enc in ("utf-8", "utf-8-sig") and decodes(head, "utf-8"):
+        return head[_LEADING_BLANK.match(head).end():]
+    text, _ = decode_bytes(head, enc)
+    return text.lstrip("\ufeff \t\r\n").encode("utf-8", "replace")
 
 
 def sql_statements(probe: bytes) -> int:

@@ -64,24 +64,31 @@ class Listing:
     """The files of a walk, listed once: counted, then replayed in `walk`'s order.
 
     Entries are spooled to an unnamed temporary file (gone when closed, or when the process
-    dies), so memory stays flat however many files there are.
+    dies) in chunks of `CHUNK`, so memory stays flat however many files there are.
     """
+
+    CHUNK = 1000
 
     def __init__(self, root: Path, holder: str | None = None, spool: Path | None = None):
         self.files = self.bytes = 0
         self._spool = tempfile.TemporaryFile(dir=spool)
-        pickler = pickle.Pickler(self._spool, protocol=pickle.HIGHEST_PROTOCOL)
+        chunk: list[tuple] = []
         for ef in walk(root, holder):
-            pickler.dump((ef.holder, ef.path, ef.abspath, ef.size, ef.mtime, ef.skip_reason))
-            pickler.clear_memo()
+            chunk.append((ef.holder, ef.path, ef.abspath, ef.size, ef.mtime, ef.skip_reason))
             self.files += 1
             self.bytes += ef.size
+            if len(chunk) == self.CHUNK:
+                pickle.dump(chunk, self._spool, protocol=pickle.HIGHEST_PROTOCOL)
+                chunk = []
+        if chunk:
+            pickle.dump(chunk, self._spool, protocol=pickle.HIGHEST_PROTOCOL)
         self._spool.flush()
 
     def __iter__(self) -> Iterator[EvidenceFile]:
         self._spool.seek(0)
-        for _ in range(self.files):   # an unpickler per entry: one kept would remember every entry read
-            yield EvidenceFile(*pickle.load(self._spool))
+        for _ in range(0, self.files, self.CHUNK):
+            for entry in pickle.load(self._spool):
+                yield EvidenceFile(*entry)
 
     def close(self) -> None:
         self._spool.close()

@@ -78,6 +78,10 @@ def test_char_to_byte_with_escaped_bytes():
     assert char_to_byte(block, block.text.index("李")) == data.index("李".encode())
     ascii_block = next(text_blocks(io.BytesIO(b"x,13800138000"), "utf-8"))
     assert char_to_byte(ascii_block, 2) == 2
+    wide = "é张😀\ufeff 13800138000".encode("utf-8") + b"\xed\xa0\x80" + "13900139000".encode()  # 2-4 bytes, bad
+    block = next(text_blocks(io.BytesIO(wide), "utf-8"))
+    for number in ("13800138000", "13900139000"):
+        assert char_to_byte(block, block.text.index(number)) == wide.index(number.encode())
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "gb18030", "big5", "utf-16-le"])
