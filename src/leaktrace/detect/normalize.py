@@ -30,8 +30,12 @@ def fold(text: str) -> str:
     """Full-width digits, letters and punctuation to ASCII, one character for one."""
     if text.isascii() or not _FOLDED.search(text):
         return text
-    chars = np.frombuffer(text.encode("utf-32-le", errors="surrogatepass"), dtype=np.uint32)
-    return _table()[chars].tobytes().decode("utf-32-le", errors="surrogatepass")
+    try:   # UTF-16 code units: a small table, and every folded character is in the BMP
+        units = np.frombuffer(text.encode("utf-16-le"), dtype=np.uint16)
+    except UnicodeEncodeError:   # lone surrogates: code points
+        chars = np.frombuffer(text.encode("utf-32-le", errors="surrogatepass"), dtype=np.uint32)
+        return _table()[chars].tobytes().decode("utf-32-le", errors="surrogatepass")
+    return _table16()[units].tobytes().decode("utf-16-le")
 
 
 # A JSON or log escape (`\u624b` for 手, `\n`) stands right against what follows it in text that
@@ -60,3 +64,9 @@ def _table() -> np.ndarray:
     table = np.arange(0x110000, dtype=np.uint32)
     table[list(_FOLD)] = list(_FOLD.values())
     return table
+
+
+@lru_cache(maxsize=None)
+def _table16() -> np.ndarray:
+    """`_table` over UTF-16 code units (surrogates map to themselves, so pairs stay whole)."""
+    return _table()[:0x10000].astype(np.uint16)

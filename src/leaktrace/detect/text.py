@@ -108,7 +108,9 @@ def line_records(run: Run, scan: TextScan) -> LineRecords:
     line_start, line_end = breaks[recs.keys] + 1, breaks[recs.keys + 1]
     text = run.text
     bodies = [text[s:e] for s, e in zip(line_start.tolist(), line_end.tolist())]
-    names = [line_name(b[:f]) for b, f in zip(bodies, (first_at - line_start).tolist())]
+    prefixes = [b[:f] for b, f in zip(bodies, (first_at - line_start).tolist())]
+    named = {p: line_name(p) for p in set(prefixes)}   # chat lines repeat their senders' prefixes
+    names = [named[p] for p in prefixes]
     return LineRecords(which, scan.lines[person][first], _byte_offsets(run, which, line_start),
                        pc.utf8_rtrim(pa.array(bodies, pa.string()), "\r"), pa.array(names, pa.string()),
                        recs.ids, recs.other_ids)
