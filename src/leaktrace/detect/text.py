@@ -181,8 +181,12 @@ def _utf8_widths(chars: np.ndarray) -> np.ndarray:
     a lone surrogate one (it is encoded as `?`)."""
     w = 1 + (chars >= 0x80).astype(np.int8)
     w += chars >= 0x800
+    if chars.dtype == np.uint8:
+        return w
     w += chars >= 0x10000
-    w -= 2 * (((chars >= ESC_BASE) & (chars < ESC_BASE + 0x100)) | ((chars >= 0xD800) & (chars < 0xE000)))
+    one = ((chars - ESC_BASE) < 0x100) | ((chars - 0xD800) < 0x800)   # unsigned: below wraps around
+    if one.any():
+        w[one] = 1
     return w
 
 
