@@ -15,6 +15,7 @@ ordinal for SQL dumps, SQLite tables, JSON arrays and vCard files.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Callable, Iterator
 
 from ..sniff import CONTAINERS
@@ -24,7 +25,14 @@ Reader = Callable[[Document, ReadResult], Iterator[Unit]]
 
 
 def _reader(fmt: str) -> Reader:
-    """The read function for a sniffed format (imported lazily)."""
+    """The read function for a sniffed format."""
+    readers = _readers()
+    return readers.get(fmt, readers["text"])
+
+
+@lru_cache(maxsize=None)
+def _readers() -> dict[str, Reader]:
+    """Read functions by format (the reader modules imported on first use)."""
     from . import (delimited, docx, email, html, jsonfmt, ole, pdf, rtf, spreadsheet, sqldump,
                    sqlite, text, vcf)
 
@@ -35,7 +43,7 @@ def _reader(fmt: str) -> Reader:
         "sql": sqldump.read, "sqlite": sqlite.read, "docx": docx.read, "pdf": pdf.read,
         "html": html.read, "eml": email.read, "mbox": email.read, "vcf": vcf.read, "rtf": rtf.read,
         "ole": ole.read,
-    }.get(fmt, text.read)
+    }
 
 
 def read_document(doc: Document, fmt: str) -> tuple[Iterator[Unit], ReadResult]:

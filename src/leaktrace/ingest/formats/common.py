@@ -8,6 +8,7 @@ from decimal import Decimal
 from itertools import islice
 from typing import Any, Iterable, Iterator
 
+from ..decode import SAMPLE_SIZE, detect_bytes, detect_encoding
 from ..units import Document, ReadResult, TableBatch, Unreadable
 from .header import widen
 
@@ -23,6 +24,14 @@ def whole_bytes(doc: Document, limit: int, what: str) -> bytes | Unreadable:
         return doc.data
     with doc.open() as fh:
         return fh.read()
+
+
+def document_encoding(doc: Document, fh) -> str:
+    """The document's encoding (`decode.detect_encoding` on `fh`, a fresh stream of it). A small
+    document in memory is the very head the sniffer saw: its detection is remembered, not redone."""
+    if doc.data is not None and len(doc.data) <= SAMPLE_SIZE:
+        return detect_bytes(doc.data)
+    return detect_encoding(fh, doc.size)
 
 
 def cell_text(value: Any) -> str | None:

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from itertools import islice
 from typing import Iterator
 
-from ..decode import ERRORS, SAMPLE_SIZE, bom_length, codec_of, detect_encoding
+from ..decode import ERRORS, SAMPLE_SIZE, bom_length, codec_of
 from ..sniff import extension
 from ..units import Document, ReadResult, Unit, Unreadable
 from . import arrowcsv, text
-from .common import array_batches, table_batches
+from .common import array_batches, document_encoding, table_batches
 from .header import Layout, column_names, detect_layout
 
 DELIMITERS = ",\t;|"
@@ -42,7 +42,7 @@ class Dialect:
 def read(doc: Document, result: ReadResult) -> Iterator[Unit]:
     """Rows of the table as `TableBatch`es, or text blocks when it is not a table."""
     with doc.open() as fh:
-        encoding = detect_encoding(fh, doc.size)
+        encoding = document_encoding(doc, fh)
         sample = _sample_text(fh, encoding, doc.size)
     dialect = choose_dialect(sample, extension(doc.name) in TABLE_EXTENSIONS)
     if dialect is None:

@@ -15,10 +15,10 @@ from typing import Any, Iterator
 
 import pyarrow as pa
 
-from ..decode import ERRORS, bom_length, codec_of, detect_encoding
+from ..decode import ERRORS, bom_length, codec_of
 from ..units import Document, ReadResult, TableBatch, TextBlock, Unit, Unreadable
 from . import text
-from .common import BATCH_ROWS, cell_text, table_batches
+from .common import BATCH_ROWS, cell_text, document_encoding, table_batches
 
 MAX_JSON_BYTES = 256 << 20
 _NUMBERED = re.compile(r"\d{5}")   # a key part with a run of five digits may be an identifier
@@ -66,7 +66,7 @@ def _scalar(value: Any) -> str | None:
 
 def _text(doc: Document, fh) -> tuple[io.TextIOWrapper, str]:
     """A text view of the document after its BOM, and the detected encoding."""
-    encoding = detect_encoding(fh, doc.size)
+    encoding = document_encoding(doc, fh)
     fh.seek(bom_length(encoding))
     return io.TextIOWrapper(fh, encoding=codec_of(encoding), errors=ERRORS), encoding
 

@@ -15,9 +15,9 @@ import io
 import re
 from typing import Iterator
 
-from ..decode import ERRORS, bom_length, codec_of, detect_encoding
+from ..decode import ERRORS, bom_length, codec_of
 from ..units import Document, ReadResult, TableBatch, TextBlock, Unit, Unreadable
-from .common import BATCH_ROWS
+from .common import BATCH_ROWS, document_encoding
 from .header import column_names
 
 CHUNK_CHARS = 1 << 20
@@ -56,7 +56,7 @@ _COPY_ESC = {"b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v"}
 def read(doc: Document, result: ReadResult) -> Iterator[Unit]:
     """Tables of the dump as `TableBatch`es, statement by statement."""
     with doc.open() as fh:
-        encoding = detect_encoding(fh, doc.size)
+        encoding = document_encoding(doc, fh)
         result.encoding = encoding
         fh.seek(bom_length(encoding))
         stream = io.TextIOWrapper(fh, encoding=codec_of(encoding), errors=ERRORS, newline="")

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..decode import detect_encoding, text_blocks
+from ..decode import text_blocks
 from ..units import Document, ReadResult, Unit
+from .common import document_encoding
 
 
 def read(doc: Document, result: ReadResult) -> Iterator[Unit]:
     """Decode the document in its detected encoding; byte offsets are into the document."""
     with doc.open() as fh:
-        encoding = detect_encoding(fh, doc.size)
+        encoding = document_encoding(doc, fh)
     yield from read_encoded(doc, result, encoding)
 
 
