@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
+import pyarrow as pa
 
 from .. import identifiers
 from ..backends import hyperscan, use_hyperscan
@@ -51,10 +52,14 @@ class Found:
     types: np.ndarray
     starts: np.ndarray
     ends: np.ndarray
-    raws: list[str]
+    raw_array: pa.Array
+
+    @property
+    def raws(self) -> list[str]:
+        return self.raw_array.to_pylist()
 
     def __len__(self) -> int:
-        return len(self.raws)
+        return len(self.types)
 
 
 def backend() -> str:
@@ -82,7 +87,18 @@ def _re_spans(text: str, pos: int, endpos: int) -> np.ndarray:
 def _found(text: str, spans: np.ndarray) -> Found:
     starts, ends = spans[:, 1], spans[:, 2]
     raws = [text[s:e] for s, e in zip(starts.tolist(), ends.tolist())]
-    return Found(spans[:, 0].astype(np.int8), starts, ends, raws)
+    return Found(spans[:, 0].astype(np.int8), starts, ends, pa.array(raws, pa.string()))
+
+
+def _found_in(data: bytes, leads: np.ndarray | None, spans: np.ndarray) -> Found:
+    """`_found`, the raw texts cut from `data` (the padded UTF-8 text; `leads`: where its
+    characters start, None for ASCII) without a Python string per candidate."""
+    starts, ends = spans[:, 1], spans[:, 2]
+    at = (lambda pos: pos + 1) if leads is None else (lambda pos: leads[pos + 1])
+    bounds = np.empty(2 * len(spans), dtype=np.int32)   # candidate, gap, candidate …: never overlapping
+    bounds[0::2], bounds[1::2] = at(starts), at(ends)
+    pieces = pa.StringArray.from_buffers(max(len(bounds) - 1, 0), pa.py_buffer(bounds), pa.py_buffer(data))
+    return Found(spans[:, 0].astype(np.int8), starts, ends, pieces.take(pa.array(np.arange(0, len(bounds), 2))))
 
 
 # -- Hyperscan -----------------------------------------------------------------
@@ -160,7 +176,8 @@ def find_hyperscan(text: str) -> Found:
     _, table = _database()
     meta = table[raw[:, 0]]
     rank, mode, lead, trail = meta.T
-    frm, to = _to_chars(data, raw[:, 1], raw[:, 2], text.isascii())
+    leads = None if text.isascii() else _leads(data)
+    frm, to = _to_chars(leads, raw[:, 1], raw[:, 2])
     start, end = frm + lead, to - trail
 
     exact = mode == 0
@@ -170,15 +187,20 @@ def find_hyperscan(text: str) -> Found:
     cand = np.concatenate(rows)
     spans = _select(cand)
     spans = _rescan_straddled(text, spans, probes)
-    return _found(text, spans)
+    return _found_in(data, leads, spans)
 
 
-def _to_chars(data: bytes, frm: np.ndarray, to: np.ndarray, ascii_text: bool) -> tuple[np.ndarray, np.ndarray]:
-    """Byte offsets in the padded UTF-8 buffer -> character offsets in the text."""
-    if ascii_text:
-        return frm - 1, to - 1
+def _leads(data: bytes) -> np.ndarray:
+    """Where each character of a UTF-8 buffer starts."""
     buf = np.frombuffer(data, dtype=np.uint8)
-    leads = np.flatnonzero((buf & 0xC0) != 0x80)   # where each character starts
+    return np.flatnonzero((buf & 0xC0) != 0x80)
+
+
+def _to_chars(leads: np.ndarray | None, frm: np.ndarray, to: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Byte offsets in the padded UTF-8 buffer -> character offsets in the text (`leads` as
+    `_leads` gives them, None for ASCII text)."""
+    if leads is None:
+        return frm - 1, to - 1
     # the characters before byte k are the lead bytes before it (the padding newline among them)
     return np.searchsorted(leads, frm, side="left") - 1, np.searchsorted(leads, to, side="left") - 1
 

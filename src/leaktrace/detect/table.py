@@ -206,4 +206,4 @@ def _scan_cells(col: pa.Array, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray,
     lengths = pc.utf8_length(cells).to_numpy(zero_copy_only=False).astype(np.int64)
     cell_starts = np.concatenate([[0], np.cumsum(lengths + 1)[:-1]])
     rows = idx[np.searchsorted(cell_starts, found.starts, side="right") - 1]
-    return rows, found.types.astype(np.int64), pa.array(found.raws, pa.string())
+    return rows, found.types.astype(np.int64), found.raw_array

@@ -90,7 +90,7 @@ class LineRecords:
 def scan_text(run: Run) -> TextScan:
     """Every candidate in the run's blocks, validated in bulk per type."""
     found = find(for_matching(run.text))
-    codes, values = resolve(found.types, found.raws)
+    codes, values = resolve(found.types, found.raw_array)
     which = run.block_of(found.starts)
     keys = np.searchsorted(run.newlines, found.starts, side="left")
     return TextScan(which, codes, values, found.starts, _byte_offsets(run, which, found.starts),

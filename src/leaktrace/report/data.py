@@ -47,7 +47,7 @@ def redact(s: str) -> str:
         return s
     folded = fold(s)
     found = find(folded)
-    codes, values = resolve(found.types, found.raws)
+    codes, values = resolve(found.types, found.raw_array)
     types = type_names(codes).to_pylist()
     hits = [(r, mask_value(t, v)) for r, t, v in zip(found.raws, types, values.to_pylist())
             if v is not None and t != "masked"]
