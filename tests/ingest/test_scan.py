@@ -79,6 +79,20 @@ def test_files_read_once_scan_as_streamed(evidence, tmp_path, monkeypatch):
     assert cases[0] == cases[1] and len(cases[0][1]) > 2000
 
 
+def test_a_small_file_is_read_to_its_end_whatever_its_listed_size(tmp_path):
+    from leaktrace.ingest.scan import _file_document
+    from leaktrace.ingest.walk import EvidenceFile
+
+    f = tmp_path / "grew.txt"
+    body = b"13800138000\n" * 300_000          # 3.6 MB: more than one read past the listed size
+    f.write_bytes(body)
+    for listed in (0, 12, len(body), len(body) + 5):
+        doc = _file_document(EvidenceFile("h", "h/grew.txt", str(f), listed, 0.0))
+        assert doc.data == body
+    (tmp_path / "empty").write_bytes(b"")
+    assert _file_document(EvidenceFile("h", "h/empty", str(tmp_path / "empty"), 0, 0.0)).data == b""
+
+
 def test_rescan_adds_nothing_twice(evidence, tmp_path):
     build_tree(evidence)
     store = CaseStore(tmp_path / "case", create=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Sequence
 
 import numpy as np
@@ -49,6 +50,11 @@ class Run:
             cum = self.cums[codec] = np.zeros(len(self.chars) + 1, dtype=np.int64)
             np.cumsum(_widths(self.chars, codec), out=cum[1:])
         return cum
+
+    @cached_property
+    def modes(self) -> list[str]:
+        """Per block, the codec that maps its characters to bytes ("" when a character is one byte)."""
+        return [_mode(b) for b in self.blocks]
 
     def block_of(self, pos: np.ndarray) -> np.ndarray:
         """The block each char offset of `text` lies in."""
@@ -134,7 +140,7 @@ def _byte_offsets(run: Run, which: np.ndarray, pos: np.ndarray) -> np.ndarray:
     """Byte offsets in their documents of char offsets `pos` of the run, in blocks `which`."""
     local = pos - run.starts[which]
     out = np.array([b.byte_offset for b in run.blocks], dtype=np.int64)[which] + local
-    modes = [_mode(b) for b in run.blocks]
+    modes = run.modes
     for mode in set(modes[i] for i in np.unique(which).tolist()) - {""}:
         sel = np.flatnonzero(np.array([m == mode for m in modes])[which])
         if _stateful(mode):

@@ -219,10 +219,22 @@ def _file_document(ef: EvidenceFile) -> Document:
     if ef.size > WHOLE_BYTES:
         return Document(path=ef.path, name=name, size=ef.size, open=lambda p=ef.abspath: open(p, "rb"),
                         source=ef.abspath)
-    with open(ef.abspath, "rb") as f:
-        data = f.read()
+    data = _read_whole(ef.abspath, ef.size)
     return Document(path=ef.path, name=name, size=ef.size, open=lambda: io.BytesIO(data), data=data,
                     source=ef.abspath)
+
+
+def _read_whole(path: str, size: int) -> bytes:
+    """A small file's bytes, read to its end (`size`, as listed, sizes the first read), through the
+    file descriptor: no buffered file object per file."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        chunks = [os.read(fd, size + 1)]
+        while chunks[-1]:
+            chunks.append(os.read(fd, 1 << 20))
+        return chunks[0] if len(chunks) == 2 else b"".join(chunks)
+    finally:
+        os.close(fd)
 
 
 def _hash_and_head(doc: Document) -> tuple[str, bytes]:
