@@ -1,9 +1,9 @@
-"""Candidate matching backends: Hyperscan (one multi-pattern pass per text) or Python `re`.
+"""Candidate matching backends: Hyperscan (multi-pattern passes over each text) or Python `re`.
 
 Both return the candidates `patterns.candidates` defines: at the leftmost position
 where any type matches, the first type of `patterns.ALL_TYPES` that matches there,
 then on from its end. The Hyperscan backend scans the UTF-8 encoding of the text,
-padded with a newline at each end, once for all types:
+padded with a newline at each end:
 
 * *exact* types (masked, cn_id, bank_card, cn_mobile, us_ssn, iban, cn_plate, ip)
   are compiled as body with one consumed boundary character on each side (for the
@@ -13,6 +13,12 @@ padded with a newline at each end, once for all types:
   is re-matched with `re` at each start found;
 * keyword types (one literal pattern per keyword) and phone (a prefix trigger)
   are matched with `re` at each trigger position.
+
+Tracking where matches start makes Hyperscan about twice as slow, so the text is scanned
+once by a database that reports ends only: every expression that only matches strings of
+one length (`lengths.fixed_variants`: IDs, cards, mobiles, keywords …) starts that many
+characters before its end. The others (masked numbers, IBAN, IP, e-mail) are there as
+probes; the lines they end in are scanned again by a database that tracks starts.
 
 Hyperscan reports only the leftmost start per end, so a match whose start lies
 inside a previously chosen candidate could hide a later start; lines where a
@@ -26,7 +32,7 @@ insensitively beyond ASCII (`ſ`, `K`, `İ`, `ı`) go to `re` as a whole.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import numpy as np
@@ -34,6 +40,7 @@ import pyarrow as pa
 
 from .. import identifiers
 from ..backends import hyperscan, use_hyperscan
+from .lengths import Unbounded, fixed_variants, top_level
 from .patterns import ALL_TYPES, KEYWORD_TYPES, RANK, candidates, type_regex
 
 EXACT_TYPES = ("masked", "cn_id", "bank_card", "cn_mobile", "us_ssn", "iban", "cn_plate", "ip")
@@ -104,12 +111,17 @@ def _found_in(data: bytes, leads: np.ndarray | None, spans: np.ndarray) -> Found
 
 # -- Hyperscan -----------------------------------------------------------------
 
+EXACT, RECHECK, TRIGGER, WINDOW = range(4)   # pattern modes (see `_Pattern`)
+
+
 @dataclass(frozen=True)
 class _Pattern:
     rank: int        # type rank
-    mode: str        # "exact", "recheck" (re at each start; span kept as a probe), "trigger"
+    mode: int        # EXACT; RECHECK (re at each start; span kept as a probe); TRIGGER (re at each
+                     # start); WINDOW (a line to scan with the start-tracking database)
     lead: int        # characters consumed before the start
     trail: int       # characters consumed after the end
+    length: int = 0  # characters every match has (0: the start is tracked, the expression varies)
 
 
 def _exact_body(t: str) -> str:
@@ -124,35 +136,52 @@ def _exact_body(t: str) -> str:
     return body
 
 
-@lru_cache(maxsize=None)
-def _database():
-    exprs: list[bytes] = []
-    flags: list[int] = []
-    meta: list[_Pattern] = []
-    base = hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_SOM_LEFTMOST
+class _Builder:
+    """Expressions, flags and what each pattern is, for one Hyperscan database."""
 
-    def add(expr: str, flag: int, pat: _Pattern) -> None:
-        exprs.append(expr.encode("utf-8"))
-        flags.append(base | flag)
-        meta.append(pat)
+    def __init__(self, flags: int):
+        self.flags = flags
+        self.exprs: list[tuple[bytes, int, _Pattern]] = []
+
+    def add(self, expr: str, pat: _Pattern, flag: int = 0) -> None:
+        self.exprs.append((expr.encode("utf-8"), self.flags | flag, pat))
+
+    def compile(self):
+        db = hyperscan.Database()
+        exprs, flags, meta = zip(*self.exprs)
+        db.compile(expressions=list(exprs), ids=list(range(len(exprs))), elements=len(exprs), flags=list(flags))
+        table = np.array([(p.rank, p.mode, p.lead, p.trail, p.length) for p in meta], dtype=np.int64)
+        return db, table
+
+
+@lru_cache(maxsize=None)
+def _databases():
+    """Two databases: every pattern of one match length at its ends only (cheap), with the rest as
+    WINDOW probes; and those rest with their starts tracked, for the lines the probes end in."""
+    ends = _Builder(hyperscan.HS_FLAG_UTF8)
+    starts = _Builder(hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_SOM_LEFTMOST)
+
+    def add(expr: str, pat: _Pattern) -> None:
+        try:
+            for variant, n in fixed_variants(expr):
+                ends.add(variant, replace(pat, length=n))
+        except Unbounded:
+            ends.add(expr, replace(pat, mode=WINDOW))
+            starts.add(expr, pat)
 
     for t in EXACT_TYPES:
-        add(f"{BOUNDARY}(?:{_exact_body(t)}){BOUNDARY}", 0, _Pattern(RANK[t], "exact", 1, 1))
-    add(EMAIL_SUPERSET, 0, _Pattern(RANK["email"], "recheck", 1, 1))
-    add(PHONE_TRIGGER, 0, _Pattern(RANK["phone"], "trigger", 1, 0))
+        for alt in top_level(_exact_body(t)):
+            add(f"{BOUNDARY}(?:{alt}){BOUNDARY}", _Pattern(RANK[t], EXACT, 1, 1))
+    add(EMAIL_SUPERSET, _Pattern(RANK["email"], RECHECK, 1, 1))
+    add(PHONE_TRIGGER, _Pattern(RANK["phone"], TRIGGER, 1, 0))
     for t in KEYWORD_TYPES:
         for kw in identifiers.get(t).KEYWORDS:
-            add(re.escape(kw), hyperscan.HS_FLAG_CASELESS, _Pattern(RANK[t], "trigger", 0, 0))
-    db = hyperscan.Database()
-    db.compile(expressions=exprs, ids=list(range(len(exprs))), elements=len(exprs), flags=flags)
-    table = np.array([(p.rank, {"exact": 0, "recheck": 1, "trigger": 2}[p.mode], p.lead, p.trail) for p in meta],
-                     dtype=np.int64)
-    return db, table
+            ends.add(re.escape(kw), _Pattern(RANK[t], TRIGGER, 0, 0, len(kw)), hyperscan.HS_FLAG_CASELESS)
+    return ends.compile(), starts.compile()
 
 
-def _scan(data: bytes) -> np.ndarray:
-    """Raw Hyperscan matches (id, from, to) over `data`."""
-    db, _ = _database()
+def _scan(db, data: bytes) -> np.ndarray:
+    """Raw Hyperscan matches (id, from, to) over `data`, in the order of their ends."""
     out: list[int] = []
     extend = out.extend
 
@@ -163,26 +192,54 @@ def _scan(data: bytes) -> np.ndarray:
     return np.array(out, dtype=np.int64).reshape(-1, 3)
 
 
+def _scan_lines(db, data: bytes, ends: np.ndarray) -> np.ndarray:
+    """`_scan` of `db` over just the lines of `data` that the (sorted) byte offsets `ends` close
+    or lie in, each with its bounding newlines; offsets are into `data`. No match spans a line."""
+    pieces: list[bytes] = []
+    at_data: list[int] = []
+    at_buf: list[int] = []
+    size, hi = 0, -1
+    for q in (ends - 1).tolist():
+        if q <= hi:
+            continue
+        lo, hi = data.rfind(b"\n", 0, q), data.find(b"\n", q)
+        pieces.append(data[lo:hi + 1])
+        at_data.append(lo)
+        at_buf.append(size)
+        size += hi + 1 - lo
+    raw = _scan(db, b"".join(pieces))
+    if len(raw):
+        w = np.searchsorted(np.array(at_buf), raw[:, 1], side="right") - 1
+        raw[:, 1:] += (np.array(at_data) - np.array(at_buf))[w][:, None]
+    return raw
+
+
 def find_hyperscan(text: str) -> Found:
-    """Candidates from one Hyperscan pass (plus `re` where noted in the module docs)."""
+    """Candidates from Hyperscan (plus `re` where noted in the module docs)."""
     try:
         data = b"\n" + text.encode("utf-8") + b"\n"
     except UnicodeEncodeError:       # lone surrogates: not valid UTF-8
         return find_re(text)
     if len(data) - 2 > len(text) and any(c in data for c in _NON_ASCII_CASE_UTF8):   # byte finds are fast
         return find_re(text)
-    raw = _scan(data)
+    (ends_db, ends_table), (starts_db, starts_table) = _databases()
+    raw = _scan(ends_db, data)
+    meta = ends_table[raw[:, 0]]
+    window = meta[:, 1] == WINDOW
+    if window.any():
+        extra = _scan_lines(starts_db, data, np.sort(raw[window, 2]))
+        raw = np.concatenate([raw[~window], extra])
+        meta = np.concatenate([meta[~window], starts_table[extra[:, 0]]])
     if not len(raw):
         return _found(text, raw)
-    _, table = _database()
-    meta = table[raw[:, 0]]
-    rank, mode, lead, trail = meta.T
+    rank, mode, lead, trail, length = meta.T
     leads = None if text.isascii() else _leads(data)
     frm, to = _to_chars(leads, raw[:, 1], raw[:, 2])
+    frm = np.where(length > 0, to - length, frm)   # a fixed-length match starts its length before its end
     start, end = frm + lead, to - trail
 
-    exact = mode == 0
-    probes = np.stack([start[mode != 2], end[mode != 2]], axis=1)
+    exact = mode == EXACT
+    probes = np.stack([start[mode != TRIGGER], end[mode != TRIGGER]], axis=1)
     rows = [np.stack([rank[exact], start[exact], start[exact], end[exact]], axis=1)]
     rows.append(_recheck(text, rank[~exact], start[~exact]))
     cand = np.concatenate(rows)
