@@ -22,7 +22,7 @@ ID_ROLES = frozenset(TYPE_ROLES.values())
 FIELD_ROLES = frozenset({"address", "plate", "vin", "checkin", "checkout", "hotel", "room", "diagnosis",
                          "hospital", "visit", "duration", "cell", "lon", "lat", "credit_score", "overdue",
                          "loan", "balance", "branch", "order", "item", "amount", "policy", "time"})
-QUEUE_CHARS = 1 << 20  # text queued across documents before it is scanned as one run
+QUEUE_CHARS = 4 << 20  # text queued across documents before it is scanned as one run
 
 
 class Detector:
