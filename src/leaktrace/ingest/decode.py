@@ -143,15 +143,29 @@ def decodes(data: bytes, codec: str) -> bool:
     Remembered: the encoding detector and the binary test ask about the same head.
     """
     try:
-        data.decode(codec)
-        return True
+        text = data.decode(codec)
     except UnicodeDecodeError:
         pass
+    else:
+        _last_decoded[:] = [data, codec, text]
+        return True
     try:  # again, allowing the last character to be cut off
         codecs.getincrementaldecoder(codec)().decode(data, final=False)
         return True
     except UnicodeDecodeError:
         return False
+
+
+# The last text `decodes` read whole: a small document's reader decodes the same bytes again.
+_last_decoded: list = [b"", "", ""]
+
+
+def _decode(data: bytes, codec: str) -> str:
+    """`data` decoded (undecodable bytes escaped), taken from `decodes` when it just read the same bytes."""
+    last, last_codec, text = _last_decoded
+    if codec == last_codec and data == last:
+        return text
+    return data.decode(codec, ERRORS)
 
 
 def _gb2312_share(data: bytes) -> float:
@@ -233,7 +247,7 @@ def text_blocks(stream: IO[bytes], encoding: str, block_size: int = 4 << 20,
         if not buf:
             return
         cut = len(buf) if eof else _cut(buf, codec, unit)
-        text = buf[:cut].decode(codec, ERRORS)
+        text = _decode(buf[:cut], codec)
         yield TextBlock(text=text, byte_offset=offset, encoding=codec, line=line, part=part)
         line += text.count("\n")
         offset += cut
