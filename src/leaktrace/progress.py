@@ -11,6 +11,7 @@ from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, 
 from .ingest.walk import EvidenceFile
 
 PLAIN_EVERY = 10.0
+BAR_EVERY = 0.1
 
 
 class ScanProgress:
@@ -39,10 +40,12 @@ class ScanProgress:
     def update(self, ef: EvidenceFile, stats) -> None:
         self.done_files += 1
         self.done_bytes += ef.size
-        if self.bar:
-            self.bar.update(self.task, completed=self.done_bytes, item=ef.path[-50:])
-            return
         now = time.monotonic()
+        if self.bar:
+            if now - self.last_line >= BAR_EVERY:   # the bar redraws at its own pace; a call per file costs
+                self.last_line = now
+                self.bar.update(self.task, completed=self.done_bytes, item=ef.path[-50:])
+            return
         if now - self.last_line >= PLAIN_EVERY:
             self.last_line = now
             self.console.print(self.line(now), highlight=False)
@@ -56,6 +59,7 @@ class ScanProgress:
 
     def __exit__(self, *exc) -> None:
         if self.bar:
+            self.bar.update(self.task, completed=self.done_bytes, item="")
             self.bar.stop()
         else:
             self.console.print(self.line(time.monotonic()), highlight=False)
