@@ -24,7 +24,7 @@ test: $(STAMP) chromium
 	$(BIN)/python -m pytest
 
 bench-deps:
-	command -v rg >/dev/null || (apt-get update -qq && apt-get install -y -qq ripgrep)
+	command -v rg >/dev/null && command -v valgrind >/dev/null || (apt-get update -qq && apt-get install -y -qq ripgrep valgrind)
 
 bench: $(STAMP) bench-deps
 	cd benchmarks && ../$(BIN)/python ingest.py && ../$(BIN)/python detect.py
