@@ -66,9 +66,9 @@ def _sequence(p: str, i: int, limit: int) -> tuple[list[Variant], int]:
     while i < len(p) and p[i] not in "|)":
         item, i = _atom(p, i, limit)
         item, i = _quantified(p, i, item, limit)
-        seq = [(a + b, m + n) for (a, m), (b, n) in product(seq, item)]
-        if len(seq) > limit:
+        if len(seq) * len(item) > limit:
             raise Unbounded("too many alternatives")
+        seq = [(a + b, m + n) for (a, m), (b, n) in product(seq, item)]
     return seq, i
 
 
@@ -121,6 +121,8 @@ def _quantified(p: str, i: int, item: list[Variant], limit: int) -> tuple[list[V
                 unit = t if n == 1 or t.startswith("(?:") else f"(?:{t})"
                 out.append((unit + f"{{{k}}}" if k > 1 else t, n * k))
         else:
+            if len(out) + len(item) ** k > limit:
+                raise Unbounded("too many alternatives")
             out += [("".join(t for t, _ in combo), sum(n for _, n in combo)) for combo in product(item, repeat=k)]
         if len(out) > limit:
             raise Unbounded("too many alternatives")

@@ -50,7 +50,6 @@ EMAIL_SUPERSET = (r"[^0-9A-Za-z_][A-Za-z0-9_][A-Za-z0-9_%+-]*(?:\.[A-Za-z0-9_%+-
 PHONE_TRIGGER = r"[^0-9A-Za-z](?:\+|00)[1-9]"
 # Characters Python's case-insensitive matching folds onto ASCII keyword letters.
 NON_ASCII_CASE = "\u0130\u0131\u017f\u212a"
-_NON_ASCII_CASE_UTF8 = tuple(c.encode("utf-8") for c in NON_ASCII_CASE)
 
 
 @dataclass
@@ -220,7 +219,7 @@ def find_hyperscan(text: str) -> Found:
         data = b"\n" + text.encode("utf-8") + b"\n"
     except UnicodeEncodeError:       # lone surrogates: not valid UTF-8
         return find_re(text)
-    if len(data) - 2 > len(text) and any(c in data for c in _NON_ASCII_CASE_UTF8):   # byte finds are fast
+    if len(data) - 2 > len(text) and any(c in text for c in NON_ASCII_CASE):   # four finds beat one class search
         return find_re(text)
     (ends_db, ends_table), (starts_db, starts_table) = _databases()
     raw = _scan(ends_db, data)
