@@ -219,7 +219,8 @@ def find_hyperscan(text: str) -> Found:
         data = b"\n" + text.encode("utf-8") + b"\n"
     except UnicodeEncodeError:       # lone surrogates: not valid UTF-8
         return find_re(text)
-    if len(data) - 2 > len(text) and any(c in text for c in NON_ASCII_CASE):   # four finds beat one class search
+    ascii_text = len(data) - 2 == len(text)
+    if not ascii_text and any(c in text for c in NON_ASCII_CASE):   # four finds beat one class search
         return find_re(text)
     (ends_db, ends_table), (starts_db, starts_table) = _databases()
     raw = _scan(ends_db, data)
@@ -232,7 +233,7 @@ def find_hyperscan(text: str) -> Found:
     if not len(raw):
         return _found(text, raw)
     rank, mode, lead, trail, length = meta.T
-    leads = None if text.isascii() else _leads(data)
+    leads = None if ascii_text else _leads(data)
     frm, to = _to_chars(leads, raw[:, 1], raw[:, 2])
     frm = np.where(length > 0, to - length, frm)   # a fixed-length match starts its length before its end
     start, end = frm + lead, to - trail
