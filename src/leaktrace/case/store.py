@@ -223,9 +223,7 @@ class Batch:
                 else f"b{self.number:06d}.{table}.{k}.parquet")
         final = self.store.parts / name
         tmp = final.with_name(final.name + ".tmp")
-        data = pa.concat_tables([t.cast(SCHEMAS[table].schema) for t in tables])
-        repeating = SCHEMAS[table].repeating_columns()
-        pq.write_table(data, tmp, compression="zstd", use_dictionary=repeating, write_statistics=repeating)
+        write_part(pa.concat_tables([t.cast(SCHEMAS[table].schema) for t in tables]), table, tmp)
         self._temps.append((tmp, final))
         self._buffers[table] = []
         self._sizes[table] = 0
@@ -242,6 +240,12 @@ class Batch:
             os.replace(tmp, final)
         self._temps.clear()
         _fsync(self.store.parts)
+
+
+def write_part(data: pa.Table, table: str, path: Path) -> None:
+    """Write rows of a store table as one Parquet file, with the store's options."""
+    repeating = SCHEMAS[table].repeating_columns()
+    pq.write_table(data, path, compression="zstd", use_dictionary=repeating, write_statistics=repeating)
 
 
 def _fsync(path: Path) -> None:
