@@ -11,9 +11,15 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 
+def unquoted(text: str) -> bool:
+    """Whether the csv module reads every line of `text` as one record split at the delimiter (an
+    empty line as no fields): no quote character, NUL or carriage return but before a line feed."""
+    return not ('"' in text or "\x00" in text or text.count("\r") != text.count("\r\n"))
+
+
 def plain(text: str) -> bool:
     """Whether the csv module reads `text` as lines split at the delimiter, nothing more."""
-    if '"' in text or "\x00" in text or text.count("\r") != text.count("\r\n"):
+    if not unquoted(text):
         return False
     return not (text.startswith(("\n", "\r\n")) or "\n\n" in text or "\n\r\n" in text)
 

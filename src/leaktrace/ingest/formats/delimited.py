@@ -106,7 +106,8 @@ def choose_dialect(sample: str, named_table: bool = False) -> Dialect | None:
     """
     if not sample.strip():
         return Dialect(",", 1.0, 1) if named_table else None
-    best = max((_dialect_stats(sample, d) for d in DELIMITERS),
+    lines = _sample_lines(sample) if arrowcsv.unquoted(sample) else None
+    best = max((_dialect_stats(sample, d, lines) for d in DELIMITERS),
                key=lambda s: (s.share if s.width >= 2 else 0.0, s.width))
     if best.width >= 2 and best.share >= CONSISTENT:
         return best
@@ -115,13 +116,25 @@ def choose_dialect(sample: str, named_table: bool = False) -> Dialect | None:
     return None
 
 
-def _dialect_stats(sample: str, delimiter: str) -> Dialect:
-    """Modal field count of the sample's non-blank records and its share."""
-    try:
-        counts = [len(r) for r in islice(_reader(io.StringIO(sample), delimiter), SAMPLE_RECORDS)
-                  if any(c.strip() for c in r)]
-    except csv.Error:
-        return Dialect(delimiter, 0.0, 0)
+def _sample_lines(sample: str) -> list[str]:
+    """The first `SAMPLE_RECORDS` lines of a sample without their line ends."""
+    parts = sample.split("\n", SAMPLE_RECORDS)
+    if len(parts) <= SAMPLE_RECORDS and not parts[-1]:
+        parts.pop()   # nothing after the last line end: no record
+    return [line[:-1] if line.endswith("\r") else line for line in parts[:SAMPLE_RECORDS]]
+
+
+def _dialect_stats(sample: str, delimiter: str, lines: list[str] | None = None) -> Dialect:
+    """Modal field count of the sample's non-blank records and its share; `lines` are the sample's
+    (`_sample_lines`) when the csv module reads each as one record (`arrowcsv.unquoted`)."""
+    if lines is not None:   # the same counts, without the csv module
+        counts = [line.count(delimiter) + 1 for line in lines if line.replace(delimiter, "").strip()]
+    else:
+        try:
+            counts = [len(r) for r in islice(_reader(io.StringIO(sample), delimiter), SAMPLE_RECORDS)
+                      if any(c.strip() for c in r)]
+        except csv.Error:
+            return Dialect(delimiter, 0.0, 0)
     while counts and counts[0] <= 1 and len(counts) > 1:   # title rows
         counts.pop(0)
     if not counts:
