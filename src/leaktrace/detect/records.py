@@ -14,10 +14,13 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..identifiers._util import string_buffers
 from .validate import PERSON_CODES, type_names
 
-# Characters `json.dumps` escapes in a string.
+# Characters `json.dumps` escapes in a string, as an expression and as a table of their bytes.
 JSON_ESCAPED = r'[\x00-\x1f"\\]'
+_JSON_ESCAPED_BYTES = np.zeros(256, dtype=bool)
+_JSON_ESCAPED_BYTES[[*range(0x20), ord('"'), ord("\\")]] = True
 
 
 @dataclass
@@ -152,6 +155,9 @@ def _json_string(col: pa.Array, prefix: str = "") -> pa.Array:
     """Each value as `prefix` and a JSON string literal (`json.dumps(v, ensure_ascii=False)`), in
     one join; nulls stay null."""
     quoted = pc.binary_join_element_wise(prefix + '"', col, '"', "")
+    offsets, data = string_buffers(col)
+    if not len(col) or not _JSON_ESCAPED_BYTES[data[offsets[0]:offsets[-1]]].any():
+        return quoted       # no byte of any value needs an escape (the common case: one cheap pass)
     special = pc.fill_null(pc.match_substring_regex(col, JSON_ESCAPED), False)
     idx = np.flatnonzero(special.to_numpy(zero_copy_only=False))
     if not len(idx):

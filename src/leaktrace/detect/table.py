@@ -18,6 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .. import identifiers
+from ..identifiers._util import string_buffers
 from ..ingest.units import TableBatch
 from .matcher import find
 from .normalize import for_matching
@@ -175,12 +176,11 @@ _BYTE_FLAGS[ord("@")] = _AT | _OTHER
 
 def _cell_bytes(s: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     """Per cell of a string array: the union of its bytes' `_BYTE_FLAGS`, and its length in bytes."""
-    offsets = np.frombuffer(s.buffers()[1], dtype=np.int32)[s.offset:s.offset + len(s) + 1]
+    offsets, data = string_buffers(s)
     lengths = np.diff(offsets).astype(np.int64)
     flags = np.zeros(len(s), dtype=np.uint8)
     filled = lengths > 0
     if filled.any():
-        data = np.frombuffer(s.buffers()[2], dtype=np.uint8)
         flags[filled] = np.bitwise_or.reduceat(_BYTE_FLAGS[data], offsets[:-1][filled])
     return flags, lengths
 

@@ -167,6 +167,16 @@ def as_string_array(values) -> pa.Array:
     return values
 
 
+def string_buffers(arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """Zero-copy views of a (large_)string array: its ``len + 1`` value offsets into its data bytes,
+    and those bytes (values of null slots may hold some)."""
+    bufs = arr.buffers()
+    off_type = np.int64 if pa.types.is_large_string(arr.type) else np.int32
+    offsets = np.frombuffer(bufs[1], dtype=off_type)[arr.offset:arr.offset + len(arr) + 1]
+    data = np.frombuffer(bufs[2], dtype=np.uint8) if bufs[2] is not None else np.zeros(0, np.uint8)
+    return offsets, data
+
+
 def fixed_matrix(arr: pa.Array, width: int) -> np.ndarray:
     """Zero-copy ``(n, width)`` uint8 view of a string array whose values are all
     non-null and exactly ``width`` bytes long."""
