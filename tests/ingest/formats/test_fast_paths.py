@@ -1,5 +1,5 @@
-"""Fast paths read exactly what the general readers read: CSV split by Arrow, simple SQL tuples,
-the SQL statement count of the sniffer."""
+"""Fast paths read exactly what the general readers read: CSV split by Arrow, the delimiter counts
+of an unquoted sample, simple SQL tuples, the SQL statement count of the sniffer."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 
 from fmt_helpers import make_doc, tables, unreadables
 from leaktrace.ingest.formats import read_document
-from leaktrace.ingest.formats import sqldump
+from leaktrace.ingest.formats import arrowcsv, delimited, sqldump
 from leaktrace.ingest import sniff
 from leaktrace.ingest.sniff import sniff_stream, sql_statements
 from leaktrace.ingest.units import Document
@@ -62,6 +62,25 @@ def test_csv_split_by_arrow_odd_bytes(write):
     path = write("bad.csv", data)
     streamed, in_memory = _read(path, False), _read(path, True)
     assert in_memory[:3] == streamed[:3] and in_memory[3][0].arrays is not None
+
+
+SAMPLE_PIECES = ["a", "中", " ", "\t", "\u3000", ",", ";", "|", ",,", "\n", "\r\n", "\n\n", "x|y;z"]
+
+
+def test_delimiter_counts_of_unquoted_samples_as_the_csv_module():
+    rnd = random.Random(5)
+    checked = 0
+    for _ in range(3000):
+        sample = "".join(rnd.choice(SAMPLE_PIECES) for _ in range(rnd.randint(0, 40)))
+        if rnd.random() < 0.2:   # more lines than the sample's record limit, blank ones among them
+            sample = "\n".join(rnd.choice(["a,b;c", "", " \t", "1|2|3"]) for _ in range(rnd.randint(190, 230)))
+        if not arrowcsv.unquoted(sample):
+            continue
+        lines = delimited._sample_lines(sample)
+        for d in delimited.DELIMITERS:
+            assert delimited._dialect_stats(sample, d, lines) == delimited._dialect_stats(sample, d), (sample, d)
+        checked += 1
+    assert checked > 2000
 
 
 SQL_TOKENS = ["'a'", "'b,c'", "'it''s'", r"'x\'y'", r"'\n'", "NULL", "null", "12", "-1.5", "NOW()", "f(1,2)",
