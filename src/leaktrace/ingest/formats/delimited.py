@@ -117,11 +117,9 @@ def choose_dialect(sample: str, named_table: bool = False) -> Dialect | None:
 
 
 def _sample_lines(sample: str) -> list[str]:
-    """The first `SAMPLE_RECORDS` lines of a sample without their line ends."""
-    parts = sample.split("\n", SAMPLE_RECORDS)
-    if len(parts) <= SAMPLE_RECORDS and not parts[-1]:
-        parts.pop()   # nothing after the last line end: no record
-    return [line[:-1] if line.endswith("\r") else line for line in parts[:SAMPLE_RECORDS]]
+    """The first `SAMPLE_RECORDS` lines of a sample (a line end's `\r` and a last empty line are
+    left: blank, they count as the csv module's empty records do, not at all)."""
+    return sample.split("\n", SAMPLE_RECORDS)[:SAMPLE_RECORDS]
 
 
 def _dialect_stats(sample: str, delimiter: str, lines: list[str] | None = None) -> Dialect:
