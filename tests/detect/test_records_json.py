@@ -27,3 +27,17 @@ def test_row_text_keeps_rows_without_any_cell_in_place():
     a = pa.array(["张三", None, "", "李四", None], pa.string())
     b = pa.array(["13800138000", "", None, None, "x"], pa.string())
     assert row_text([a, b]).to_pylist() == ["张三|13800138000", None, None, "李四", "x"]
+
+
+def test_fields_json_of_sliced_columns_with_and_without_escapes():
+    # slices share their parent's bytes: only the slice's own values decide whether to escape
+    names = pa.array(['a"b', "张三", "李四", "x\\y"], pa.string())
+    addresses = pa.array(["甲", "乙", None, "丁"], pa.string())
+    for lo, hi in ((1, 3), (0, 2), (2, 4), (1, 1)):
+        cols = {"name": names.slice(lo, hi - lo), "address": addresses.slice(lo, hi - lo)}
+        got = fields_json(list(cols.items()), hi - lo).to_pylist()
+        want = []
+        for i in range(hi - lo):
+            typed = {r: c[i].as_py() for r, c in cols.items() if c[i].as_py() not in (None, "")}
+            want.append(json.dumps(typed, ensure_ascii=False) if typed else None)
+        assert got == want
