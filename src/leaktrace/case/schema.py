@@ -15,6 +15,15 @@ SELDOM_REPEATED = frozenset({"value", "locator", "ids", "other_ids", "name", "fi
 @dataclass(frozen=True)
 class TableSchema:
     schema: pa.Schema
+    # String columns with few distinct values per batch (a document's path, a type name): built and
+    # buffered dictionary-encoded; Parquet keeps them as strings in dictionary pages either way.
+    dictionary: frozenset[str] = frozenset()
+
+    @property
+    def build_schema(self) -> pa.Schema:
+        """The schema rows are built and buffered in: `dictionary` columns dictionary-encoded."""
+        return pa.schema([f.with_type(pa.dictionary(pa.int32(), f.type)) if f.name in self.dictionary else f
+                          for f in self.schema])
 
     def repeating_columns(self) -> list[str]:
         """Columns worth a dictionary and statistics in Parquet (not `SELDOM_REPEATED`)."""
@@ -59,7 +68,7 @@ FINDINGS = TableSchema(pa.schema([
     ("col", pa.string()),           # tables: column header
     ("confidence", pa.float32()),
     ("record", pa.int64()),         # ordinal of the record within the document, if any
-]))
+]), frozenset({"path", "holder", "type", "tbl", "col"}))
 
 RECORDS = TableSchema(pa.schema([
     ("path", pa.string()),
@@ -76,7 +85,7 @@ RECORDS = TableSchema(pa.schema([
     ("fields", pa.string()),        # JSON of typed fields (address, time, amount, ...)
     ("valid", pa.bool_()),          # False: only invalid identifiers on the row
     ("text", pa.string()),          # the row's cells joined by `|`, or the line
-]))
+]), frozenset({"path", "holder", "kind", "dataset", "roles"}))
 
 CANARIES = TableSchema(pa.schema([
     ("source", pa.string()),        # the organisation whose database holds the canary person

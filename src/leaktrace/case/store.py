@@ -223,7 +223,8 @@ class Batch:
                 else f"b{self.number:06d}.{table}.{k}.parquet")
         final = self.store.parts / name
         tmp = final.with_name(final.name + ".tmp")
-        write_part(pa.concat_tables([t.cast(SCHEMAS[table].schema) for t in tables]), table, tmp)
+        schema = SCHEMAS[table].build_schema
+        write_part(pa.concat_tables([t.cast(schema) for t in tables]).unify_dictionaries(), table, tmp)
         self._temps.append((tmp, final))
         self._buffers[table] = []
         self._sizes[table] = 0
@@ -245,7 +246,8 @@ class Batch:
 def write_part(data: pa.Table, table: str, path: Path) -> None:
     """Write rows of a store table as one Parquet file, with the store's options."""
     repeating = SCHEMAS[table].repeating_columns()
-    pq.write_table(data, path, compression="zstd", use_dictionary=repeating, write_statistics=repeating)
+    pq.write_table(data, path, compression="zstd", use_dictionary=repeating, write_statistics=repeating,
+                   store_schema=False)   # dictionary-encoded columns read back as the strings they are
 
 
 def _fsync(path: Path) -> None:

@@ -15,7 +15,8 @@ from .records import Hits, fields_json, first_name, row_ids, row_text
 from .roles import NON_SUBJECT_ROLES, TYPE_ROLES
 from .table import TableScan, columns_of, scan_table
 from .text import LineRecords, Run, TextScan, line_records, scan_text
-from .validate import MASKED, type_names
+from .patterns import RANK
+from .validate import MASKED, type_dictionary
 
 ID_ROLES = frozenset(TYPE_ROLES.values())
 # Roles kept as typed fields of a record (identifiers are kept apart, in `ids`).
@@ -80,17 +81,17 @@ class Detector:
 
     def _text_findings(self, docs, run: Run, scan: TextScan) -> None:
         valid = scan.values.is_valid()
-        which = scan.blocks[valid.to_numpy(zero_copy_only=False)]
-        types = type_names(scan.codes).filter(valid)
+        keep = valid.to_numpy(zero_copy_only=False)
+        which, codes = scan.blocks[keep], scan.codes[keep]
         offsets = pa.array(scan.byte_offsets, pa.int64()).filter(valid)
         lines = pa.array(scan.lines, pa.int64()).filter(valid)
         owners = _Owners(docs, which)
         for d, k in owners.counts():
             d.findings += k
         self._emit(docs[0].batch, "findings", owners, {
-            "type": types, "value": scan.values.filter(valid), "byte_offset": offsets, "line": lines,
-            "locator": _locator(_parts(run, which), "byte ", offsets, " line ", lines),
-            "confidence": _confidence(types),
+            "type": type_dictionary(codes), "value": scan.values.filter(valid), "byte_offset": offsets,
+            "line": lines, "locator": _locator(_parts(run, which), "byte ", offsets, " line ", lines),
+            "confidence": _confidence(codes),
         })
 
     def _line_records(self, docs, run: Run, recs: LineRecords) -> None:
@@ -100,7 +101,7 @@ class Detector:
         owners = _Owners(docs, recs.blocks)
         offsets, lines = pa.array(recs.byte_offsets, pa.int64()), pa.array(recs.lines, pa.int64())
         self._emit(docs[0].batch, "records", owners, {
-            "record": owners.numbers(), "kind": pa.repeat("line", n), "dataset": owners.paths(),
+            "record": owners.numbers(), "kind": _repeated("line", n), "dataset": owners.paths(),
             "row": lines, "locator": _locator(_parts(run, recs.blocks), "byte ", offsets, " line ", lines),
             "ids": recs.ids, "other_ids": recs.other_ids, "name": recs.names,
             "valid": recs.ids.is_valid(), "text": recs.text,
@@ -115,7 +116,7 @@ class Detector:
         n = len(next(iter(columns.values())))
         if target is None or not n:
             return
-        schema = {"findings": FINDINGS, "records": RECORDS}[table].schema
+        schema = {"findings": FINDINGS, "records": RECORDS}[table].build_schema
         columns = {**columns, "path": owners.paths(), "holder": owners.holders()}
         arrays = [columns[f.name].cast(f.type) if f.name in columns else pa.nulls(n, f.type) for f in schema]
         batch.add(target, pa.Table.from_arrays(arrays, schema=schema))
@@ -152,10 +153,14 @@ class _Owners:
         return pa.array(out, pa.int64())
 
     def paths(self) -> pa.Array:
-        return pa.array([d.path for d in self.docs], pa.string()).take(pa.array(self.of))
+        return pa.DictionaryArray.from_arrays(self._indices, pa.array([d.path for d in self.docs], pa.string()))
 
     def holders(self) -> pa.Array:
-        return pa.array([d.holder for d in self.docs], pa.string()).take(pa.array(self.of))
+        return pa.DictionaryArray.from_arrays(self._indices, pa.array([d.holder for d in self.docs], pa.string()))
+
+    @property
+    def _indices(self) -> pa.Array:
+        return pa.array(self.of.astype(np.int32))
 
 
 class DocumentScan:
@@ -184,17 +189,18 @@ class DocumentScan:
         headers = _headers(tb, len(roles))
         where = f"sheet {tb.table} " if tb.table else ""
         valid = scan.values.is_valid()
-        if pc.any(valid).as_py():
-            types = type_names(scan.codes).filter(valid)
-            n = len(types)
+        keep = valid.to_numpy(zero_copy_only=False)
+        if keep.any():
+            codes = scan.codes[keep]
+            n = len(codes)
             self.findings += n
-            rows = pa.array(scan.rows + tb.first_row, pa.int64()).filter(valid)
-            col = pa.array(headers, pa.string()).take(pa.array(scan.cols, pa.int64()).filter(valid))
+            rows = pa.array(scan.rows[keep] + tb.first_row, pa.int64())
+            col = pa.DictionaryArray.from_arrays(pa.array(scan.cols[keep], pa.int32()), pa.array(headers, pa.string()))
             self._emit("findings", {
-                "type": types, "value": scan.values.filter(valid),
-                **({"tbl": pa.repeat(tb.table, n)} if tb.table else {}),
+                "type": type_dictionary(codes), "value": scan.values.filter(valid),
+                **({"tbl": _repeated(tb.table, n)} if tb.table else {}),
                 "row": rows, "col": col, "locator": _locator(f"{where}row ", rows, " col ", col),
-                "confidence": _confidence(types),
+                "confidence": _confidence(codes),
             })
         self._table_records(tb, scan, roles, headers, cols)
 
@@ -217,7 +223,7 @@ class DocumentScan:
         self._emit("records", {
             "record": _Owners.one(self, n).numbers(), "row": rows,
             "locator": _locator(f"sheet {tb.table} row " if tb.table else "row ", rows),
-            "kind": pa.repeat("row", n), "dataset": pa.repeat(dataset, n), "roles": pa.repeat(role_map, n),
+            "kind": _repeated("row", n), "dataset": _repeated(dataset, n), "roles": _repeated(role_map, n),
             "ids": recs.ids, "other_ids": recs.other_ids,
             **({"name": first_name(name_cols)} if name_cols else {}),
             "fields": fields, "valid": recs.ids.is_valid(), "text": row_text(picked),
@@ -234,6 +240,11 @@ class DocumentScan:
         return self.findings, self.records
 
 
+def _repeated(value: str, n: int) -> pa.Array:
+    """`value` n times, dictionary-encoded (one string, n indices)."""
+    return pa.DictionaryArray.from_arrays(pa.array(np.zeros(n, np.int32)), pa.array([value], pa.string()))
+
+
 def _locator(*parts) -> pa.Array:
     """Locators joined from literal strings and columns (numbers are written in decimal)."""
     arrays = [p.cast(pa.string()) if isinstance(p, pa.Array) else p for p in parts]
@@ -245,9 +256,9 @@ def _parts(run: Run, which: np.ndarray) -> pa.Array:
     return pa.array([f"{b.part} " if b.part else "" for b in run.blocks], pa.string()).take(pa.array(which))
 
 
-def _confidence(types: pa.Array) -> pa.Array:
-    """1.0 for identifiers, 0.5 for masked values."""
-    return pc.if_else(pc.equal(types, MASKED), 0.5, 1.0)
+def _confidence(codes: np.ndarray) -> pa.Array:
+    """1.0 for identifiers, 0.5 for masked values (by type code)."""
+    return pa.array(np.where(codes == RANK[MASKED], 0.5, 1.0), pa.float32())
 
 
 def _headers(tb: TableBatch, width: int) -> list[str]:

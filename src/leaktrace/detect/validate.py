@@ -24,6 +24,11 @@ def type_names(codes: np.ndarray) -> pa.Array:
     return TYPE_NAMES.take(pa.array(codes, pa.int64()))
 
 
+def type_dictionary(codes: np.ndarray) -> pa.Array:
+    """The type names of an array of type codes, dictionary-encoded (the codes are its indices)."""
+    return pa.DictionaryArray.from_arrays(pa.array(codes, pa.int32()), TYPE_NAMES)
+
+
 def resolve(codes: np.ndarray, raws) -> tuple[np.ndarray, pa.Array]:
     """For each candidate (type code, raw text): its final type code and normalised value.
 
