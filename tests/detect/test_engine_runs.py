@@ -149,3 +149,23 @@ def test_identifiers_right_after_json_escapes_in_text(tmp_path):
     assert [(t, v) for t, v, _ in found] == [("cn_mobile", "17312342997"), ("email", "hx@gmail.com"),
                                               ("cn_mobile", "13800138000")]
     assert [data[o:o + 2] for _, _, o in found] == [b"17", b"hx", b"13"]   # offsets into the file
+
+
+def test_parts_hold_plain_strings_for_their_dictionary_columns(tmp_path):
+    """Paths, types and the like are built dictionary-encoded; the parts read back as strings."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    root = _evidence(tmp_path / "ev", 3)
+    (root / "h" / "t.csv").write_text("姓名,手机\n张三,13800138000\n李四,13900139000\n", encoding="utf-8")
+    store = _scan(root, tmp_path / "case")
+    for table in ("findings", "records"):
+        parts = sorted((store.root / "parts").glob(f"b*.{table}.*.parquet"))
+        assert parts
+        for part in parts:
+            schema = pq.read_schema(part)
+            assert all(not pa.types.is_dictionary(f.type) for f in schema), (part, schema)
+            assert schema.field("path").type == pa.string()
+    assert _rows(store, "SELECT DISTINCT path, type, col FROM findings WHERE col IS NOT NULL") == \
+        [("h/t.csv", "cn_mobile", "手机")]
+    assert _rows(store, "SELECT count(DISTINCT path), count(*) FILTER (WHERE kind = 'row') FROM records") == [(4, 2)]
