@@ -11,6 +11,9 @@ import codecs
 from functools import lru_cache
 from typing import IO, Iterator
 
+import numpy as np
+import pyarrow as pa
+
 from .units import TextBlock
 
 SAMPLE_SIZE = 64 << 10
@@ -49,6 +52,24 @@ def codec_of(encoding: str) -> str:
 def bom_length(encoding: str) -> int:
     """Length of the byte-order mark implied by a detected encoding name."""
     return {"utf-8-sig": 3, "utf-16-le-bom": 2, "utf-16-be-bom": 2}.get(encoding, 0)
+
+
+def utf8_text(data: bytes, codec: str) -> bytes:
+    """`data` decoded as `codec` (undecodable bytes escaped as the readers do) and encoded in UTF-8;
+    valid UTF-8 is returned as it is, without the round trip."""
+    if codec == "utf-8" and _valid_utf8(data):
+        return data
+    return data.decode(codec, ERRORS).encode("utf-8")
+
+
+def _valid_utf8(data: bytes) -> bool:
+    """Strict UTF-8 (no surrogates), checked by Arrow without making a str."""
+    offsets = pa.py_buffer(np.array([0, len(data)], dtype=np.int64))
+    try:
+        pa.LargeStringArray.from_buffers(1, offsets, pa.py_buffer(data)).validate(full=True)
+    except pa.ArrowInvalid:
+        return False
+    return True
 
 
 def unit_size(codec: str) -> int:

@@ -56,12 +56,26 @@ def test_csv_in_memory_reads_as_streamed(write, name, encoding):
     assert split_by_arrow == (name in ("plain", "crlf, no final newline", "title rows", "no header", "tabs", "large"))
 
 
-def test_csv_split_by_arrow_odd_bytes(write):
-    """A byte no codec expects there: the encoding guessed and the cells decoded as when streamed."""
-    data = (HEADER + "\n" + "\n".join(BODY * 100) + "\n").encode("gb18030") + b"\x81,1,2,3\n"
+@pytest.mark.parametrize("encoding, odd", [("gb18030", b"\x81"), ("utf-8", b"\xff"), ("utf-8", b"\xed\xa0\x80"),
+                                           ("utf-8", b"\xe4\xb8")])
+def test_csv_split_by_arrow_odd_bytes(write, encoding, odd):
+    """Bytes the codec does not expect, past the sample its encoding is told from (in UTF-8: a stray
+    byte, an encoded surrogate, a cut character): the cells decoded as when streamed."""
+    data = (HEADER + "\n" + "\n".join(BODY * 1000) + "\n").encode(encoding) + odd + b",1,2,3\n"
     path = write("bad.csv", data)
     streamed, in_memory = _read(path, False), _read(path, True)
     assert in_memory[:3] == streamed[:3] and in_memory[3][0].arrays is not None
+    assert in_memory[2]["encoding"] == encoding
+
+
+def test_utf8_text_passes_valid_utf8_through():
+    from leaktrace.ingest.decode import utf8_text
+    text = "姓名,手机\n张三,１３８\n"
+    valid = text.encode("utf-8")
+    assert utf8_text(valid, "utf-8") is valid
+    assert utf8_text(text.encode("gb18030"), "gb18030") == valid
+    odd = utf8_text(valid + b"\xed\xa0\x80", "utf-8")
+    assert odd.startswith(valid) and odd != valid + b"\xed\xa0\x80" and odd.decode("utf-8")
 
 
 SAMPLE_PIECES = ["a", "中", " ", "\t", "\u3000", ",", ";", "|", ",,", "\n", "\r\n", "\n\n", "x|y;z"]

@@ -11,24 +11,25 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 
-def unquoted(text: str) -> bool:
-    """Whether the csv module reads every line of `text` as one record split at the delimiter (an
-    empty line as no fields): no quote character, NUL or carriage return but before a line feed."""
-    return not ('"' in text or "\x00" in text or text.count("\r") != text.count("\r\n"))
+def unquoted(text: str | bytes) -> bool:
+    """Whether the csv module reads every line of `text` (a str, or its UTF-8 bytes) as one record
+    split at the delimiter (an empty line as no fields): no quote character, NUL or carriage
+    return but before a line feed."""
+    quote, nul, cr, crlf = (b'"', b"\x00", b"\r", b"\r\n") if isinstance(text, bytes) else ('"', "\x00", "\r", "\r\n")
+    return not (quote in text or nul in text or text.count(cr) != text.count(crlf))
 
 
-def plain(text: str) -> bool:
-    """Whether the csv module reads `text` as lines split at the delimiter, nothing more."""
-    if not unquoted(text):
+def plain(data: bytes) -> bool:
+    """Whether the csv module reads the text of UTF-8 `data` as lines split at the delimiter, nothing more."""
+    if not unquoted(data):
         return False
-    return not (text.startswith(("\n", "\r\n")) or "\n\n" in text or "\n\r\n" in text)
+    return not (data.startswith((b"\n", b"\r\n")) or b"\n\n" in data or b"\n\r\n" in data)
 
 
-def columns(text: str, delimiter: str, skip: int, width: int) -> list[pa.Array] | None:
-    """The records of plain `text` after its first `skip` lines as `width` string columns
+def columns(data: bytes, delimiter: str, skip: int, width: int) -> list[pa.Array] | None:
+    """The records of plain UTF-8 `data` after its first `skip` lines as `width` string columns
     (empty cells as ""); None when a record has another number of fields or Arrow cannot read it."""
     names = [f"f{j}" for j in range(width)]
-    data = text.encode("utf-8")
     try:
         table = pacsv.read_csv(
             pa.BufferReader(data),

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from itertools import islice
 from typing import Iterator
 
-from ..decode import ERRORS, SAMPLE_SIZE, bom_length, codec_of
+from ..decode import ERRORS, SAMPLE_SIZE, bom_length, codec_of, utf8_text
 from ..sniff import extension
 from ..units import Document, ReadResult, Unit, Unreadable
 from . import arrowcsv, text
@@ -68,12 +68,12 @@ def _plain_table(doc: Document, encoding: str, dialect: Dialect, layout: Layout,
     (`arrowcsv.plain`) and whose records all have the header's width; else None."""
     if doc.data is None:
         return None
-    text = doc.data[bom_length(encoding):].decode(codec_of(encoding), ERRORS)
-    if not arrowcsv.plain(text):
+    data = utf8_text(doc.data[bom_length(encoding):], codec_of(encoding))
+    if not arrowcsv.plain(data):
         return None
     header = sample_rows[layout.title_rows] if layout.has_header else None
     columns = column_names(header, len(header) if header else dialect.width)
-    arrays = arrowcsv.columns(text, dialect.delimiter, layout.title_rows + layout.has_header, len(columns))
+    arrays = arrowcsv.columns(data, dialect.delimiter, layout.title_rows + layout.has_header, len(columns))
     if arrays is None:
         return None
     result.text_bytes = doc.size
