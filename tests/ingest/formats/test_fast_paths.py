@@ -1,5 +1,6 @@
-"""Fast paths read exactly what the general readers read: CSV split by Arrow, the delimiter counts
-of an unquoted sample, simple SQL tuples, the SQL statement count of the sniffer."""
+"""Fast paths read exactly what the general readers read: CSV split by Arrow, JSON Lines parsed by
+Arrow, the delimiter counts of an unquoted sample, simple SQL tuples, the SQL statement count of the
+sniffer."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pytest
 
 from fmt_helpers import make_doc, tables, unreadables
 from leaktrace.ingest.formats import read_document
-from leaktrace.ingest.formats import arrowcsv, delimited, sqldump
+from leaktrace.ingest.formats import arrowcsv, common, delimited, jsonfmt, sqldump
 from leaktrace.ingest import sniff
 from leaktrace.ingest.sniff import sniff_stream, sql_statements
 from leaktrace.ingest.units import Document
@@ -76,6 +77,68 @@ def test_utf8_text_passes_valid_utf8_through():
     assert utf8_text(text.encode("gb18030"), "gb18030") == valid
     odd = utf8_text(valid + b"\xed\xa0\x80", "utf-8")
     assert odd.startswith(valid) and odd != valid + b"\xed\xa0\x80" and odd.decode("utf-8")
+
+
+KEYS = ['"name"', '"idcard"', '"mobile"', '"\\u59d3\\u540d"', '"a.b"']
+VALUES = ['"张三"', '"330302199012290241"', '"13800138000"', '""', '"say \\"hi\\""', '"\\u4e2d\\n"',
+          '"2016-01-02 03:04:05"', '"1.50"']
+ODD_VALUES = ["12", "true", "null", '{"x": "1"}', '["1"]', '"\\ud800"']
+
+
+def _json_line(rnd: random.Random, keys: list[str]) -> str:
+    keys = list(keys)
+    if rnd.random() < 0.05:
+        rnd.shuffle(keys)
+    if rnd.random() < 0.03:
+        keys = keys[:-1]                                   # a missing key
+    if rnd.random() < 0.02:
+        keys = keys + keys[:1]                               # a duplicate key
+    values = [rnd.choice(ODD_VALUES) if rnd.random() < 0.01 else rnd.choice(VALUES) for _ in keys]
+    line = "{" + ", ".join(f"{k}: {v}" for k, v in zip(keys, values)) + "}"
+    odd = rnd.random()
+    if odd < 0.01:
+        return line + " " + line                           # two objects on a line
+    if odd < 0.02:
+        return rnd.choice(["", " ", "\t", "\u3000", "{", "[1]"])   # blank, white or broken lines
+    return line
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_json_lines_parsed_by_arrow_as_line_by_line(write, monkeypatch, seed):
+    monkeypatch.setattr(jsonfmt, "BATCH_ROWS", 4)          # batch boundaries within small documents
+    monkeypatch.setattr(common, "BATCH_ROWS", 4)
+    taken = []
+    real = jsonfmt._arrow_lines
+    monkeypatch.setattr(jsonfmt, "_arrow_lines", lambda *a: taken.append(r := real(*a)) or r)
+    rnd = random.Random(seed)
+    for i in range(60):
+        keys = rnd.sample(KEYS, rnd.randint(1, len(KEYS)))
+        lines = [_json_line(rnd, keys) for _ in range(rnd.randint(1, 14))]
+        newline = rnd.choice(["\n", "\n", "\r\n"])
+        text = newline.join(lines) + rnd.choice(["", newline])
+        data = (b"\xef\xbb\xbf" if rnd.random() < 0.1 else b"") + text.encode("utf-8")
+        path = write(f"t{seed}_{i}.jsonl", data)
+        streamed, in_memory = _read(path, False), _read(path, True)
+        assert in_memory[:3] == streamed[:3], text
+    assert sum(t is not None for t in taken) >= 10   # the fast path was taken, and not always
+    assert sum(t is None for t in taken) >= 10
+
+
+JSON_LINES_CASES = {
+    "blank line and two objects on a line": '{"a":"1"}\n\n{"a":"2"} {"a":"3"}\n{"a":"4"}\n',
+    "white line and two objects on a line": '{"a":"1"}\n \t\n{"a":"2"} {"a":"3"}\n{"a":"4"}\n',
+    "carriage return alone": '\r{"a":"1"}\n{"a":"2"}\n',
+    "a key absent from a whole batch": "".join('{"a":"1","b":"2"}\n' for _ in range(4)) + '{"a":"3"}\n' * 4,
+    "keys reordered at a batch's first line": '{"a":"1","b":"2"}\n' * 4 + '{"b":"3","a":"4"}\n',
+}
+
+
+@pytest.mark.parametrize("name", list(JSON_LINES_CASES))
+def test_json_lines_arrow_cannot_read_otherwise(write, monkeypatch, name):
+    monkeypatch.setattr(jsonfmt, "BATCH_ROWS", 4)
+    monkeypatch.setattr(common, "BATCH_ROWS", 4)
+    path = write("t.jsonl", JSON_LINES_CASES[name])
+    assert _read(path, True)[:3] == _read(path, False)[:3]
 
 
 SAMPLE_PIECES = ["a", "中", " ", "\t", "\u3000", ",", ";", "|", ",,", "\n", "\r\n", "\n\n", "x|y;z"]

@@ -13,12 +13,14 @@ import json
 import re
 from typing import Any, Iterator
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.json as pajson
 
-from ..decode import ERRORS, bom_length, codec_of
+from ..decode import ERRORS, bom_length, codec_of, utf8_text
 from ..units import Document, ReadResult, TableBatch, TextBlock, Unit, Unreadable
 from . import text
-from .common import BATCH_ROWS, cell_text, document_encoding, table_batches
+from .common import BATCH_ROWS, array_batches, cell_text, document_encoding, table_batches
 
 MAX_JSON_BYTES = 256 << 20
 _NUMBERED = re.compile(r"\d{5}")   # a key part with a run of five digits may be an identifier
@@ -80,7 +82,8 @@ def read(doc: Document, result: ReadResult) -> Iterator[Unit]:
         stream.seek(start)
         if result.format == "jsonl" or _is_jsonl(first, doc.size):
             result.format = "jsonl"
-            yield from _lines(stream, result)
+            parsed = _arrow_lines(doc, result.encoding, result)
+            yield from _lines(stream, result) if parsed is None else parsed
         else:
             yield from _whole(doc, stream, result)
         result.text_bytes = doc.size
@@ -132,6 +135,62 @@ def _lines(stream, result: ReadResult) -> Iterator[Unit]:
             yield from _batch(rows, first, result)
             rows = []
     yield from _batch(rows, first, result)
+
+
+_JSON_SPACE = np.frombuffer(b" \t\r", dtype=np.uint8)
+
+
+def _arrow_lines(doc: Document, encoding: str, result: ReadResult) -> Iterator[Unit] | None:
+    """JSON Lines parsed by Arrow (C++), for a document in memory whose every line is one flat
+    object of strings (or nulls) under keys its first line names; None for any other (then
+    `_lines` reads it).
+
+    Arrow then gives what `_lines` gives: the same rows, in batches of the same columns (every
+    batch's first line has all the keys, in the same order; a key missing elsewhere is a null in
+    both). Anything Arrow reads otherwise than the `json` module (numbers, nested values, another
+    key, two objects on a line, a blank line, a duplicate key, a lone surrogate) makes it fail or
+    shows in a check, and the document goes to `_lines`.
+    """
+    if doc.data is None or codec_of(encoding) != "utf-8":
+        return None
+    data = doc.data[bom_length(encoding):]
+    body = data[:-1] if data.endswith(b"\n") else data
+    if not body or utf8_text(data, "utf-8") is not data or data.count(b"\r") != data.count(b"\r\n"):
+        return None
+    buf = np.frombuffer(body, dtype=np.uint8)
+    ends = np.flatnonzero(buf == 10)
+    starts = np.concatenate([[0], ends + 1])
+    stops = np.append(ends, len(body))
+    if _blank_line(body, buf, starts, stops):
+        return None
+    try:
+        firsts = [_loads(body[a:b].decode("utf-8")) for a, b in
+                  zip(starts[::BATCH_ROWS].tolist(), stops[::BATCH_ROWS].tolist())]
+    except ValueError:
+        return None
+    names = list(firsts[0]) if isinstance(firsts[0], dict) else []
+    if not names or "" in names or any(not isinstance(f, dict) or list(f) != names for f in firsts):
+        return None
+    try:
+        table = pajson.read_json(
+            pa.BufferReader(data),
+            read_options=pajson.ReadOptions(use_threads=False, block_size=max(len(data), 1 << 20)),
+            parse_options=pajson.ParseOptions(explicit_schema=pa.schema([(n, pa.string()) for n in names]),
+                                              unexpected_field_behavior="error"))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    if table.num_rows != len(starts):
+        return None
+    return array_batches(result, "", names, [c.combine_chunks() for c in table.columns])
+
+
+def _blank_line(body: bytes, buf: np.ndarray, starts: np.ndarray, stops: np.ndarray) -> bool:
+    """Whether a line (`starts`, `stops`: its bounds in `body`) is empty or JSON white space only,
+    which Arrow's parser passes over."""
+    if (stops <= starts).any():
+        return True
+    spaced = np.isin(buf[starts], _JSON_SPACE)
+    return any(not body[a:b].strip(b" \t\r") for a, b in zip(starts[spaced].tolist(), stops[spaced].tolist()))
 
 
 _SCAN = json.JSONDecoder().scan_once
