@@ -41,8 +41,9 @@ _COPY = re.compile(rf"COPY\s+(?:ONLY\s+)?{_NAME}\s*(?:\(([^)]*)\))?\s+FROM\s+std
 _VALUE = re.compile(r"""\s*(?:'((?:[^'\\]++|\\.|'')*+)'|(\()|(\))|(,)|([^\s'(),]+))""", re.S)
 _ITEM = r"(?:'(?:[^'\\]++|\\.|'')*+'|[^\s'(),]+)"   # one string or bare word, as `_VALUE` tokens
 _SIMPLE_TUPLE = re.compile(rf"\s*\((\s*{_ITEM}(?:\s*,\s*{_ITEM})*)\s*\)", re.S)
-_SIMPLE_ITEM = re.compile(r"\s*(?:'((?:[^'\\]++|\\.|'')*+)'|([^\s'(),]+))\s*(?:,|$)", re.S)
-_COMMA = re.compile(r"\s*,")
+_SIMPLE_RUN = re.compile(rf"(?:\s*\(\s*{_ITEM}(?:\s*,\s*{_ITEM})*\s*\)\s*,)*+", re.S)
+# In a run of simple tuples: each value (quoted body or bare word) and whether its tuple ends after it.
+_RUN_ITEM = re.compile(r"\s*(?:'((?:[^'\\]++|\\.|'')*+)'|([^\s'(),]+))\s*(\))?", re.S)
 _QUIET = re.compile(r"(?i)(?:DROP|LOCK|UNLOCK|SET|USE|BEGIN|COMMIT|START|ALTER|PRAGMA|"
                     r"SELECT\s+pg_catalog|CREATE\s+(?:DATABASE|SCHEMA|INDEX|UNIQUE|SEQUENCE|"
                     r"FUNCTION|TRIGGER|VIEW|EXTENSION|TYPE)|GRANT|REVOKE|ANALYZE)\b")
@@ -259,17 +260,20 @@ def _create_columns(body: str) -> list[str]:
 
 
 def _tuples(stmt: str, pos: int, backslash: bool) -> Iterator[list[str | None]]:
-    """Rows of `VALUES (…),(…)` starting at `pos`: simple tuples (one string or bare word per value)
-    by one match each, from the first other one on token by token (`_tokenized_tuples`)."""
-    while m := _SIMPLE_TUPLE.match(stmt, pos):
-        yield [(None if b == "NULL" else b) if b else unescape(q, backslash)
-               for q, b in _SIMPLE_ITEM.findall(m.group(1))]
-        pos = m.end()
-        sep = _COMMA.match(stmt, pos)
-        if not sep:
-            break
-        pos = sep.end()
-    yield from _tokenized_tuples(stmt, pos, backslash)
+    """Rows of `VALUES (…),(…)` starting at `pos`: the run of simple tuples (one string or bare word
+    per value) there, found by one match and split by one more, then from the first other tuple
+    on token by token (`_tokenized_tuples`)."""
+    end = _SIMPLE_RUN.match(stmt, pos).end()        # simple tuples, each with its comma
+    if last := _SIMPLE_TUPLE.match(stmt, end):      # and one more without
+        end = last.end()
+    row: list[str | None] = []
+    for q, b, close in _RUN_ITEM.findall(stmt, pos, end):
+        row.append((None if b == "NULL" else b) if b else
+                   unescape(q, backslash) if "\\" in q or "''" in q else q)
+        if close:
+            yield row
+            row = []
+    yield from _tokenized_tuples(stmt, end, backslash)
 
 
 def _tokenized_tuples(stmt: str, pos: int, backslash: bool) -> Iterator[list[str | None]]:
