@@ -169,3 +169,17 @@ def test_parts_hold_plain_strings_for_their_dictionary_columns(tmp_path):
     assert _rows(store, "SELECT DISTINCT path, type, col FROM findings WHERE col IS NOT NULL") == \
         [("h/t.csv", "cn_mobile", "手机")]
     assert _rows(store, "SELECT count(DISTINCT path), count(*) FILTER (WHERE kind = 'row') FROM records") == [(4, 2)]
+
+
+def test_byte_offsets_after_characters_of_every_utf8_width(tmp_path):
+    # one, two, three and four bytes a character, private use next to the escapes' block, and an
+    # undecodable byte (escaped, one byte in the file) before each mobile
+    data = "".join(f"{c} 1380013800{i}\n" for i, c in enumerate(["a", "é", "ߟ", "ࠀ", "中", "\uf6ff", "😀"])).encode()
+    data += b"\xff 13900139000\n"
+    f = tmp_path / "ev" / "h" / "widths.txt"
+    f.parent.mkdir(parents=True)
+    f.write_bytes(data)
+    store = _scan(tmp_path / "ev", tmp_path / "case")
+    found = _rows(store, "SELECT value, byte_offset FROM findings ORDER BY byte_offset")
+    assert len(found) == 8
+    assert all(data[o:o + 11].decode() == v for v, o in found)
