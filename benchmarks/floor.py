@@ -36,6 +36,7 @@ import pyarrow.parquet as pq
 from _measure import leaktrace, run_measured
 from detect import best_of, fresh, rg_patterns
 
+from leaktrace.case.schema import SCHEMAS
 from leaktrace.case.store import write_part
 from leaktrace.detect import matcher
 from leaktrace.detect.table import to_re2
@@ -68,6 +69,12 @@ def link_tree(files: list[Path], source: Path, dest: Path) -> None:
         out = dest / f.relative_to(source)
         out.parent.mkdir(parents=True, exist_ok=True)
         os.link(f, out)
+
+
+def _built(case: Path, table: str) -> pa.Table:
+    """The rows of a store table as the scan builds them before writing (repeated strings as dictionaries)."""
+    rows = pa.concat_tables([pq.read_table(p) for p in sorted((case / "parts").glob(f"b*.{table}.*.parquet"))])
+    return rows.cast(SCHEMAS[table].build_schema).unify_dictionaries()
 
 
 def cpu(work) -> float:
@@ -103,8 +110,7 @@ def main() -> None:
     data = [f.read_bytes() for f in files]
     (ends_db, _), _ = matcher._databases()   # the database `find` scans with first (private: internals measured)
     expr = to_re2("|".join(f"(?:{p})" for p in rg_patterns()))
-    parts = {t: pa.concat_tables([pq.read_table(p) for p in sorted((case / "parts").glob(f"b*.{t}.*.parquet"))])
-             for t in ("findings", "records")}
+    parts = {t: _built(case, t) for t in ("findings", "records")}
     with tempfile.TemporaryDirectory() as tmp:
         passes = {
             "parse (Arrow CSV reader)": cpu(lambda: [read_table(f) for f in files]),
@@ -113,7 +119,7 @@ def main() -> None:
             "candidates (Hyperscan, one pass per file, matches kept)": cpu(
                 lambda: [matcher._scan(ends_db, b"\n" + d + b"\n") for d in data]),
             "write findings + records (Parquet, store options)": cpu(
-                lambda: [write_part(data, t, Path(tmp) / f"{t}.parquet") for t, data in parts.items()]),
+                lambda: [write_part(rows, t, Path(tmp) / f"{t}.parquet") for t, rows in parts.items()]),
         }
     mb, rg_rate = size / 1e6, size / 1e6 / rgm.cpu_s
     print(f"{len(files)} plain CSV/TSV files, {mb:.0f} MB; "
