@@ -100,3 +100,19 @@ def test_device_number_columns_give_no_identifiers():
     no_header = TableBatch(table="", columns=["col1", "col2"], first_row=1, rows=[[old_id, v] for v in imeis], has_header=False)
     scan = scan_table(no_header)
     assert scan.roles == ["cn_id", "device"] and set(scan.cols.tolist()) == {0}
+
+
+def test_nfkc_skipped_only_where_it_changes_nothing():
+    """Columns of ASCII and CJK ideographs are their own NFKC form and are passed through; any other
+    column is normalised. Either way the result is Arrow's NFKC of the column."""
+    rnd = random.Random(3)
+    pieces = ["a", "1", " ", "-", "@", "张", "䀀", "龥", "鿿", "１", "，", "\u3000", "ﬁ", "①", "e\u0301", "한", "\uf700", "😀"]
+    passed = 0
+    for _ in range(400):
+        cells = ["".join(rnd.choice(pieces[:rnd.randint(1, len(pieces))]) for _ in range(rnd.randint(0, 8)))
+                 for _ in range(rnd.randint(1, 6))]
+        col = pa.array(cells, pa.string()).slice(rnd.randint(0, len(cells) - 1))
+        out = table._nfkc(col)
+        assert out.equals(pc.utf8_normalize(col, "NFKC"))
+        passed += out is col
+    assert 50 < passed < 350

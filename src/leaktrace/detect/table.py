@@ -156,8 +156,12 @@ def _scan_column(col: pa.Array) -> tuple[np.ndarray, np.ndarray, pa.Array]:
 
 
 def _nfkc(col: pa.Array) -> pa.Array:
-    """NFKC of a column without nulls; an all-ASCII column is its own NFKC form and is not copied."""
-    if pc.all(pc.string_is_ascii(col)).as_py():
+    """NFKC of a column without nulls. A column whose characters are ASCII or in U+4000..U+9FFF
+    (CJK ideographs: three UTF-8 bytes led by E4..E9, no compatibility forms, nothing composes with
+    them) is its own NFKC form and is not copied."""
+    offsets, data = string_buffers(col)
+    data = data[offsets[0]:offsets[-1]]
+    if not ((data >= 0xC0) & ((data < 0xE4) | (data > 0xE9))).any():   # no other lead byte
         return col
     return pc.utf8_normalize(col, "NFKC")
 
