@@ -33,8 +33,10 @@ def test_fields_json_of_sliced_columns_with_and_without_escapes():
     # slices share their parent's bytes: only the slice's own values decide whether to escape
     names = pa.array(['a"b', "张三", "李四", "x\\y"], pa.string())
     addresses = pa.array(["甲", "乙", None, "丁"], pa.string())
+    notes = pa.array(["a\tb", "x", "y", "\x1f"], pa.string())   # control characters alone
     for lo, hi in ((1, 3), (0, 2), (2, 4), (1, 1)):
-        cols = {"name": names.slice(lo, hi - lo), "address": addresses.slice(lo, hi - lo)}
+        cols = {"name": names.slice(lo, hi - lo), "address": addresses.slice(lo, hi - lo),
+                "note": notes.slice(lo, hi - lo)}
         got = fields_json(list(cols.items()), hi - lo).to_pylist()
         want = []
         for i in range(hi - lo):
