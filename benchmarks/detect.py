@@ -1,6 +1,6 @@
 """Detection throughput against ripgrep on the same files, in the same run.
 
-    python benchmarks/detect.py [--mb 1000] [--repeat 1] [--workdir /tmp/lt-bench-detect]
+    python benchmarks/detect.py [--mb 1000] [--repeat 1] [--workdir /tmp/lt-bench-detect] [--corpus dense|chat]
 
 Two corpora are built from a nasty synthetic case (generated once into the workdir):
 (a) dense leaked tables and text datasets, (b) sparse chat exports; each is copies of
@@ -78,6 +78,8 @@ def main() -> None:
     ap.add_argument("--workdir", type=Path, default=Path("/tmp/lt-bench-detect"))
     ap.add_argument("--repeat", type=int, default=1, help="leaktrace runs per corpus (best CPU time kept); "
                                                            "ripgrep runs at least three")
+    ap.add_argument("--corpus", choices=["dense", "chat"], action="append",
+                    help="measure only this corpus (repeatable; default both)")
     args = ap.parse_args()
     rg = shutil.which("rg")
     if not rg:
@@ -88,12 +90,14 @@ def main() -> None:
                                  "--variant", "nasty"), check=True, stdout=subprocess.DEVNULL)
     ev = synth / "evidence"
     corpora = {
-        "dense tables": lambda p: p.suffix in DENSE_SUFFIXES and p.name not in SPARSE and "QQ" not in p.parts,
-        "sparse chat": lambda p: p.name in SPARSE,
+        "dense": ("dense tables", lambda p: p.suffix in DENSE_SUFFIXES and p.name not in SPARSE and "QQ" not in p.parts),
+        "chat": ("sparse chat", lambda p: p.name in SPARSE),
     }
     print("| corpus | MB | leaktrace MB/s per core | leaktrace peak RSS MB | rg MB/s per core | rg peak RSS MB | ratio |")
     print("|---|---:|---:|---:|---:|---:|---:|")
-    for name, pick in corpora.items():
+    for key, (name, pick) in corpora.items():
+        if args.corpus and key not in args.corpus:
+            continue
         root = args.workdir / name.replace(" ", "_") / "evidence"
         size = build_corpus(ev, root / "bench", pick, args.mb * 10**6)
         case = args.workdir / f"case-{name.replace(' ', '_')}"
