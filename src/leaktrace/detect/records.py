@@ -14,7 +14,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..identifiers._util import string_buffers
+from ..identifiers._util import value_bytes
 from .validate import PERSON_CODES, type_names
 
 # Characters `json.dumps` escapes in a string (bytes below 0x20, `"` 0x22 and `\` 0x5C in UTF-8).
@@ -153,8 +153,7 @@ def _json_string(col: pa.Array, prefix: str = "") -> pa.Array:
     """Each value as `prefix` and a JSON string literal (`json.dumps(v, ensure_ascii=False)`), in
     one join; nulls stay null."""
     quoted = pc.binary_join_element_wise(prefix + '"', col, '"', "")
-    offsets, data = string_buffers(col)
-    data = data[offsets[0]:offsets[-1]] if len(col) else data[:0]
+    data = value_bytes(col)
     if not ((data < 0x20) | (data == 0x22) | (data == 0x5C)).any():
         return quoted       # no byte of any value needs an escape (the common case: a cheap test)
     special = pc.fill_null(pc.match_substring_regex(col, JSON_ESCAPED), False)

@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .. import identifiers
-from ..identifiers._util import string_buffers
+from ..identifiers._util import string_buffers, value_bytes
 from ..ingest.units import TableBatch
 from .matcher import find
 from .normalize import for_matching
@@ -159,8 +159,7 @@ def _nfkc(col: pa.Array) -> pa.Array:
     """NFKC of a column without nulls. A column whose characters are ASCII or in U+4000..U+9FFF
     (CJK ideographs: three UTF-8 bytes led by E4..E9, no compatibility forms, nothing composes with
     them) is its own NFKC form and is not copied."""
-    offsets, data = string_buffers(col)
-    data = data[offsets[0]:offsets[-1]]
+    data = value_bytes(col)
     if not ((data >= 0xC0) & ((data < 0xE4) | (data > 0xE9))).any():   # no other lead byte
         return col
     return pc.utf8_normalize(col, "NFKC")

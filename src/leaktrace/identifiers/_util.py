@@ -177,16 +177,16 @@ def string_buffers(arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     return offsets, data
 
 
+def value_bytes(arr: pa.Array) -> np.ndarray:
+    """Zero-copy view of the bytes of a (large_)string array's values, from its first to its last."""
+    offsets, data = string_buffers(arr)
+    return data[offsets[0]:offsets[-1]]
+
+
 def fixed_matrix(arr: pa.Array, width: int) -> np.ndarray:
     """Zero-copy ``(n, width)`` uint8 view of a string array whose values are all
     non-null and exactly ``width`` bytes long."""
-    n = len(arr)
-    if n == 0:
-        return np.zeros((0, width), dtype=np.uint8)
-    bufs = arr.buffers()
-    off_type = np.int64 if pa.types.is_large_string(arr.type) else np.int32
-    start = int(np.frombuffer(bufs[1], dtype=off_type, count=1, offset=arr.offset * off_type().itemsize)[0])
-    return np.frombuffer(bufs[2], dtype=np.uint8, count=n * width, offset=start).reshape(n, width)
+    return value_bytes(arr).reshape(len(arr), width)
 
 
 def matrix_to_array(mat: np.ndarray) -> pa.Array:
