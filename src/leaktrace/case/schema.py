@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import pyarrow as pa
 
@@ -19,7 +20,7 @@ class TableSchema:
     # buffered dictionary-encoded; Parquet keeps them as strings in dictionary pages either way.
     dictionary: frozenset[str] = frozenset()
 
-    @property
+    @cached_property
     def build_schema(self) -> pa.Schema:
         """The schema rows are built and buffered in: `dictionary` columns dictionary-encoded."""
         return pa.schema([f.with_type(pa.dictionary(pa.int32(), f.type)) if f.name in self.dictionary else f

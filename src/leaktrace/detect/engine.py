@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from functools import cached_property
 
 import numpy as np
 import pyarrow as pa
@@ -158,7 +159,7 @@ class _Owners:
     def holders(self) -> pa.Array:
         return pa.DictionaryArray.from_arrays(self._indices, pa.array([d.holder for d in self.docs], pa.string()))
 
-    @property
+    @cached_property
     def _indices(self) -> pa.Array:
         return pa.array(self.of.astype(np.int32))
 

@@ -57,12 +57,12 @@ def bom_length(encoding: str) -> int:
 def utf8_text(data: bytes, codec: str) -> bytes:
     """`data` decoded as `codec` (undecodable bytes escaped as the readers do) and encoded in UTF-8;
     valid UTF-8 is returned as it is, without the round trip."""
-    if codec == "utf-8" and _valid_utf8(data):
+    if codec == "utf-8" and valid_utf8(data):
         return data
     return data.decode(codec, ERRORS).encode("utf-8")
 
 
-def _valid_utf8(data: bytes) -> bool:
+def valid_utf8(data: bytes) -> bool:
     """Strict UTF-8 (no surrogates), checked by Arrow without making a str."""
     offsets = pa.py_buffer(np.array([0, len(data)], dtype=np.int64))
     try:

@@ -17,7 +17,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.json as pajson
 
-from ..decode import ERRORS, bom_length, codec_of, utf8_text
+from ..decode import ERRORS, bom_length, codec_of, valid_utf8
 from ..units import Document, ReadResult, TableBatch, TextBlock, Unit, Unreadable
 from . import text
 from .common import BATCH_ROWS, array_batches, cell_text, document_encoding, table_batches
@@ -155,7 +155,7 @@ def _arrow_lines(doc: Document, encoding: str, result: ReadResult) -> Iterator[U
         return None
     data = doc.data[bom_length(encoding):]
     body = data[:-1] if data.endswith(b"\n") else data
-    if not body or utf8_text(data, "utf-8") is not data or data.count(b"\r") != data.count(b"\r\n"):
+    if not body or not valid_utf8(data) or data.count(b"\r") != data.count(b"\r\n"):
         return None
     buf = np.frombuffer(body, dtype=np.uint8)
     ends = np.flatnonzero(buf == 10)
