@@ -47,7 +47,7 @@ MANIFEST = TableSchema(pa.schema([
     ("mtime", pa.string()),         # file modification time (files on disk only)
     ("format", pa.string()),
     ("encoding", pa.string()),
-    ("status", pa.string()),        # done | failed | skipped
+    ("status", pa.string()),        # done | partial | failed | skipped
     ("reason", pa.string()),
     ("tables", pa.int32()),
     ("rows", pa.int64()),

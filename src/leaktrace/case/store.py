@@ -8,6 +8,7 @@ Layout of a case folder::
     parts/bNNNNNN.ref_manifest.parquet a reference batch's manifest (`refs add`), likewise
     derived/<name>.parquet        tables a later stage recomputes whole (persons, categories)
     audit.log                     JSON lines: reveals and other acts that must be on record
+    inflight.json                 the evidence file a running scan is reading (see case/inflight.py)
 
 A batch is committed when its manifest part exists. Parts of a batch without a
 manifest (an interrupted run) are deleted when the store is opened for writing,
@@ -27,6 +28,7 @@ from typing import TYPE_CHECKING, Iterable, Iterator
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from .inflight import Inflight
 from .schema import COMMIT_TABLES, SCHEMAS
 
 if TYPE_CHECKING:   # imported where queried: a scan of a new case never starts DuckDB
@@ -71,15 +73,27 @@ class CaseStore:
         with open(self.root / "audit.log", "a", encoding="utf-8") as f:
             f.write(json.dumps(entry, ensure_ascii=False) + "\n")
 
+    @property
+    def inflight(self) -> Inflight:
+        """The note of the evidence file a scan is reading."""
+        if not hasattr(self, "_inflight"):
+            self._inflight = Inflight(self.root / "inflight.json")
+        return self._inflight
+
     # -- writing --------------------------------------------------------
     def recover(self) -> int:
-        """Delete temp files and parts of uncommitted batches; returns how many."""
+        """Delete temp files, a killed scan's spilled members and parts of uncommitted batches; returns
+        how many."""
         committed = self._committed_batches()
         removed = 0
         for p in self.parts.iterdir():
             m = PART_RE.match(p.name)
             if p.name.endswith(".tmp") or (m and int(m.group(1)) not in committed):
                 p.unlink()
+                removed += 1
+        if self.spill.is_dir():
+            for p in self.spill.glob("leaktrace-*"):
+                p.unlink(missing_ok=True)
                 removed += 1
         return removed
 

@@ -3,9 +3,12 @@
 Each member becomes a `Document` whose forensic path is `parent!member`. Member
 names are labels only: nothing is ever written to a path taken from an archive.
 Members are materialised into spooled temporary files (memory up to a small
-size, then disk), so memory does not grow with member size. Limits on nesting
-depth, expanded size and compression ratio stop bombs with a recorded reason;
-encrypted and damaged members are reported while readable ones go on.
+size, then disk), so memory does not grow with member size. One `Budget` per
+evidence file, shared by every container nested in it, bounds expanded bytes,
+members and time; compression ratios are checked as members stream, from the
+first megabyte; overlapping zip entries are refused unread. Bombs stop with a
+recorded reason; encrypted and damaged members are reported while readable
+ones go on.
 """
 
 from __future__ import annotations
@@ -16,12 +19,14 @@ import lzma
 import struct
 import tarfile
 import tempfile
+import time
 import zipfile
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import IO, Callable, Iterator
 
 from .units import Document
+from .walk import display_name
 
 SPOOL_BYTES = 16 << 20
 CHUNK = 1 << 20
@@ -29,13 +34,47 @@ CHUNK = 1 << 20
 
 @dataclass(frozen=True)
 class Limits:
-    """Bounds that stop archive bombs."""
+    """Bounds that stop archive bombs: per member, and per evidence file (its `Budget`)."""
 
     max_depth: int = 8
     max_member_bytes: int = 32 << 30        # one expanded member
-    max_total_bytes: int = 256 << 30        # all members of one container
-    max_ratio: int = 1000                   # expanded / compressed, for members over ratio_floor
-    ratio_floor: int = 64 << 20
+    max_ratio: int = 1000                   # expanded / compressed bytes of a stream, once past ratio_floor
+    ratio_floor: int = 1 << 20
+    min_total_bytes: int = 1 << 30          # an evidence file may expand to the larger of this ...
+    total_ratio: int = 200                  # ... and this many times its own size, all nesting included
+    max_members: int = 1_000_000            # archive members of one evidence file, all nesting included
+    min_seconds: float = 600.0              # time for one evidence file: this ...
+    bytes_per_second: int = 1 << 20         # ... plus its size read at this rate
+
+    def budget(self, size: int) -> "Budget":
+        """The budget of an evidence file of `size` bytes."""
+        return Budget(self, bytes_left=max(self.min_total_bytes, self.total_ratio * size),
+                      members_left=self.max_members,
+                      deadline=time.monotonic() + self.min_seconds + size / self.bytes_per_second)
+
+
+@dataclass
+class Budget:
+    """What an evidence file and every container nested in it may still expand, hold and take."""
+
+    limits: Limits
+    bytes_left: int
+    members_left: int
+    deadline: float
+    spent: str = ""                       # why it ran out, once it has
+
+    def exhausted(self) -> str:
+        """Why nothing more of this evidence file may be read ("" while something may)."""
+        if not self.spent and time.monotonic() > self.deadline:
+            self.spent = (f"time budget of this evidence file used up ({self.limits.min_seconds:.0f} s "
+                          f"+ 1 s per {self.limits.bytes_per_second >> 20} MB)")
+        return self.spent
+
+    def take_member(self) -> None:
+        if self.members_left <= 0:
+            self.spent = self.spent or f"more than {self.limits.max_members} archive members in one evidence file"
+            raise LimitExceeded(self.spent)
+        self.members_left -= 1
 
 
 class LimitExceeded(Exception):
@@ -56,7 +95,7 @@ CONTAINER_FORMATS = {"zip", "tar", "gzip", "bzip2", "xz", "7z"}
 
 def member_label(name: str) -> str:
     """The name of a member as it appears in a forensic path (a label, not a path)."""
-    label = name.replace("\\", "/").lstrip("/")
+    label = display_name(name).replace("\\", "/").lstrip("/")
     while label.startswith("./"):
         label = label[2:]
     return label or "(unnamed)"
@@ -76,14 +115,17 @@ def _zip_name(info: zipfile.ZipInfo) -> str:
 
 
 class _Spool:
-    """Copies a stream into a spooled temp file, enforcing size limits."""
+    """Copies a stream into a spooled temp file, enforcing the limits and the evidence file's budget."""
 
-    def __init__(self, limits: Limits, budget: list[int]):
+    def __init__(self, limits: Limits, budget: Budget, tmp_dir: str | None = None):
         self.limits = limits
-        self.budget = budget  # remaining bytes for the whole container, shared
+        self.budget = budget
+        self.tmp_dir = tmp_dir
 
-    def copy(self, src: IO[bytes], compressed: int | None = None) -> IO[bytes]:
-        out = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
+    def copy(self, src: IO[bytes], compressed: int | Callable[[], int] | None = None) -> IO[bytes]:
+        """`src` copied out; `compressed` is its compressed size, or a count of compressed bytes read so far."""
+        self.budget.take_member()
+        out = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES, prefix="leaktrace-", dir=self.tmp_dir)
         total = 0
         try:
             while True:
@@ -91,23 +133,58 @@ class _Spool:
                 if not chunk:
                     break
                 total += len(chunk)
-                self._check(total, compressed)
+                self._check(total, compressed() if callable(compressed) else compressed)
                 out.write(chunk)
         except BaseException:
             out.close()
             raise
-        self.budget[0] -= total
+        finally:
+            self.budget.bytes_left -= total
         out.seek(0)
         return out
 
     def _check(self, total: int, compressed: int | None) -> None:
-        lim = self.limits
+        lim, budget = self.limits, self.budget
         if total > lim.max_member_bytes:
             raise LimitExceeded(f"expanded size over {lim.max_member_bytes} bytes")
-        if total > self.budget[0]:
-            raise LimitExceeded(f"container expands past {lim.max_total_bytes} bytes")
+        if total > budget.bytes_left:
+            budget.spent = budget.spent or ("expansion budget of this evidence file used up (the larger of "
+                                            f"{lim.min_total_bytes >> 20} MB and {lim.total_ratio} times its size)")
+            raise LimitExceeded(budget.spent)
         if compressed is not None and total > lim.ratio_floor and total > lim.max_ratio * max(compressed, 1):
             raise LimitExceeded(f"compression ratio over {lim.max_ratio}:1 (archive bomb)")
+        if reason := budget.exhausted():
+            raise LimitExceeded(reason)
+
+
+class _Counted(io.RawIOBase):
+    """A reader that counts the bytes read through it (compressed input, for ratio checks)."""
+
+    def __init__(self, raw: IO[bytes]):
+        self.raw = raw
+        self.count = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b) -> int:
+        data = self.raw.read(len(b))
+        b[: len(data)] = data
+        self.count += len(data)
+        return len(data)
+
+    def seekable(self) -> bool:
+        return True
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        return self.raw.seek(offset, whence)
+
+    def tell(self) -> int:
+        return self.raw.tell()
+
+    def close(self) -> None:
+        self.raw.close()
+        super().close()
 
 
 def _member(parent: Document, name: str, data: IO[bytes]) -> Document:
@@ -165,10 +242,11 @@ class _Shielded(io.RawIOBase):
 Item = Document | Failed
 
 
-def members(doc: Document, fmt: str, limits: Limits = Limits()) -> Iterator[Item]:
-    """The members of a container document, in archive order."""
-    budget = [limits.max_total_bytes]
-    spool = _Spool(limits, budget)
+def members(doc: Document, fmt: str, limits: Limits = Limits(), budget: Budget | None = None,
+            tmp_dir: str | None = None) -> Iterator[Item]:
+    """The members of a container document, in archive order, within `budget` (that of the evidence
+    file the container lies in; a budget of its own when not given). Spools go to `tmp_dir`."""
+    spool = _Spool(limits, budget or limits.budget(doc.size), tmp_dir)
     reader = {"zip": _zip_members, "tar": _tar_members, "gzip": _single_members,
               "bzip2": _single_members, "xz": _single_members, "7z": _7z_members}[fmt]
     yield from reader(doc, fmt, spool)
@@ -177,13 +255,19 @@ def members(doc: Document, fmt: str, limits: Limits = Limits()) -> Iterator[Item
 def _zip_members(doc: Document, fmt: str, spool: _Spool) -> Iterator[Item]:
     stream = doc.open()
     try:
-        _check_zip_end(stream, doc.size)
+        _check_zip_end(stream, doc.size, spool.limits.max_members)
         zf = zipfile.ZipFile(stream)
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+    except LimitExceeded as exc:
+        yield Failed("", str(exc))
+        return
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, struct.error) as exc:
         yield Failed("", f"damaged zip ({exc}); members recovered from local headers")
         yield from _zip_local_headers(doc, spool)
         return
     with zf:
+        if overlap := _overlapping(zf.infolist()):
+            yield Failed("", f"overlapping zip entries ({overlap}): a zip bomb; not expanded")
+            return
         for info in zf.infolist():
             if info.is_dir():
                 continue
@@ -196,9 +280,11 @@ def _zip_members(doc: Document, fmt: str, spool: _Spool) -> Iterator[Item]:
                 continue
             try:
                 with zf.open(info) as src:
-                    data = spool.copy(src, info.compress_size)
+                    data = spool.copy(src, min(info.compress_size, doc.size))
             except LimitExceeded as exc:
                 yield Failed(name, str(exc), info.file_size)
+                if spool.budget.spent:
+                    return
                 continue
             except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError, RuntimeError) as exc:
                 yield Failed(name, f"damaged member: {exc}", info.file_size)
@@ -210,8 +296,9 @@ _LOCAL = struct.Struct("<4sHHHHHIIIHH")
 _EOCD = b"PK\x05\x06"
 
 
-def _check_zip_end(stream: IO[bytes], size: int) -> None:
-    """The end-of-central-directory record must end the file (after its comment).
+def _check_zip_end(stream: IO[bytes], size: int, max_members: int) -> None:
+    """The end-of-central-directory record must end the file (after its comment), and declare no more
+    members than the budget allows (zipfile would build them all in memory first).
 
     A truncated zip that holds a stored zip would otherwise be read through the
     inner archive's directory, as if it were the outer one.
@@ -222,16 +309,59 @@ def _check_zip_end(stream: IO[bytes], size: int) -> None:
     pos = tail.rfind(_EOCD)
     if pos < 0 or len(tail) < pos + 22:
         raise zipfile.BadZipFile("end of central directory not found")
-    comment_len = struct.unpack_from("<H", tail, pos + 20)[0]
+    entries, comment_len = struct.unpack_from("<H", tail, pos + 10)[0], struct.unpack_from("<H", tail, pos + 20)[0]
     if pos + 22 + comment_len != len(tail):
         raise zipfile.BadZipFile("end of central directory does not end the file (truncated?)")
+    if entries == 0xFFFF and pos >= 20 and tail[pos - 20:pos - 16] == b"PK\x06\x07":   # zip64: its own record
+        (end64,) = struct.unpack_from("<Q", tail, pos - 12)
+        stream.seek(min(end64, size))
+        record = stream.read(56)
+        if len(record) == 56 and record[:4] == b"PK\x06\x06":
+            entries = struct.unpack_from("<Q", record, 32)[0]
+    if entries > max_members:
+        raise LimitExceeded(f"zip declares {entries} members, more than the {max_members} allowed")
     stream.seek(0)
+
+
+def _overlapping(infos: list[zipfile.ZipInfo]) -> str:
+    """Two entries whose data overlap (a bomb that reuses one compressed kernel), named; "" if none."""
+    spans = sorted((i.header_offset, i.header_offset + 30 + len(i.orig_filename.encode("utf-8", "replace"))
+                    + i.compress_size, i.orig_filename) for i in infos)
+    for (start, end, name), (nstart, _, nname) in zip(spans, spans[1:]):
+        if end > nstart:
+            return f"{member_label(name)} overlaps {member_label(nname)}"
+    return ""
 
 
 def _zip_local_headers(doc: Document, spool: _Spool) -> Iterator[Item]:
     """Recover members of a zip whose central directory is missing (truncated)."""
-    with doc.open() as f:
-        raw = f.read()  # damaged zips are the exception; bounded by the file size
+    with _whole(doc) as raw:
+        yield from _local_members(doc, spool, raw)
+
+
+def _whole(doc: Document):
+    """A damaged document's bytes as one buffer: its bytes in memory, or its file mapped (never a
+    copy of a large file in memory)."""
+    import contextlib
+    import mmap
+
+    if doc.data is not None:
+        return contextlib.nullcontext(doc.data)
+    f = doc.open()
+    try:
+        fileno = f.fileno()
+    except (OSError, io.UnsupportedOperation, AttributeError):
+        fileno = None
+    if fileno is None or doc.size == 0:
+        with f:
+            return contextlib.nullcontext(f.read(SPOOL_BYTES * 4))
+    mapped = mmap.mmap(fileno, 0, access=mmap.ACCESS_READ)
+    f.close()
+    return contextlib.closing(mapped)
+
+
+def _local_members(doc: Document, spool: _Spool, raw) -> Iterator[Item]:
+    """Members found by their local headers in `raw` (bytes or a mapped file)."""
     pos = raw.find(b"PK\x03\x04")
     while pos >= 0 and pos + _LOCAL.size <= len(raw):
         (_, _, flags, method, _, _, _, csize, usize, nlen, xlen) = _LOCAL.unpack_from(raw, pos)
@@ -252,20 +382,56 @@ def _zip_local_headers(doc: Document, spool: _Spool) -> Iterator[Item]:
             yield Failed(name, "member truncated", usize)
         else:
             try:
-                payload = raw[data_start:data_start + csize]
+                payload = io.BytesIO(raw[data_start:data_start + csize])
                 if method == 8:
-                    payload = zlib.decompressobj(-15).decompress(payload, usize + 1)
+                    payload = _Inflating(payload)
                 elif method != 0:
                     raise ValueError(f"compression method {method} not supported")
-                yield _member(doc, name, spool.copy(io.BytesIO(payload), csize))
+                yield _member(doc, name, spool.copy(payload, csize))
             except (zlib.error, ValueError, LimitExceeded) as exc:
                 yield Failed(name, f"damaged member: {exc}", usize)
         pos = nxt
 
 
+class _Inflating(io.RawIOBase):
+    """Raw deflate data inflated as it is read (no output sized from a declared length)."""
+
+    def __init__(self, src: IO[bytes]):
+        self.src = src
+        self.z = zlib.decompressobj(-15)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b) -> int:
+        out = self.z.decompress(self.z.unconsumed_tail or self.src.read(CHUNK), len(b))
+        while not out and not self.z.eof and (more := self.z.unconsumed_tail or self.src.read(CHUNK)):
+            out = self.z.decompress(more, len(b))
+        b[: len(out)] = out
+        return len(out)
+
+
+class _BoundedTarInfo(tarfile.TarInfo):
+    """Tar headers whose long names and pax records are refused past 1 MB (tarfile reads them whole,
+    sized from the header)."""
+
+    def _proc_gnulong(self, tf):
+        self._bounded()
+        return super()._proc_gnulong(tf)
+
+    def _proc_pax(self, tf):
+        self._bounded()
+        return super()._proc_pax(tf)
+
+    def _bounded(self) -> None:
+        if self.size > 1 << 20:
+            raise tarfile.HeaderError(f"tar header extension of {self.size} bytes (over 1 MB)")
+
+
 def _tar_members(doc: Document, fmt: str, spool: _Spool) -> Iterator[Item]:
+    raw = _Counted(doc.open())
     try:
-        tf = tarfile.open(fileobj=doc.open(), mode="r:*")
+        tf = tarfile.open(fileobj=raw, mode="r:*", tarinfo=_BoundedTarInfo)
     except (tarfile.TarError, OSError, EOFError, zlib.error, lzma.LZMAError) as exc:
         yield Failed("", f"damaged tar: {exc}")
         return
@@ -285,9 +451,11 @@ def _tar_members(doc: Document, fmt: str, spool: _Spool) -> Iterator[Item]:
                 continue
             try:
                 src = tf.extractfile(info)
-                data = spool.copy(src, None)
+                data = spool.copy(src, lambda: raw.count)
             except LimitExceeded as exc:
                 yield Failed(info.name, str(exc), info.size)
+                if spool.budget.spent:
+                    return
                 continue
             except (tarfile.TarError, OSError, EOFError, zlib.error, lzma.LZMAError) as exc:
                 yield Failed(info.name, f"damaged member: {exc}", info.size)
@@ -327,9 +495,10 @@ def _single_members(doc: Document, fmt: str, spool: _Spool) -> Iterator[Item]:
     name = doc.name[: -len(suffix)] if doc.name.lower().endswith(suffix) else doc.name + ".out"
     if fmt == "gzip" and doc.name.lower().endswith(".tgz"):
         name = doc.name[:-4] + ".tar"
+    raw = _Counted(doc.open())
     try:
-        with opener(doc.open()) as src:
-            data = spool.copy(src, doc.size)
+        with opener(raw) as src:
+            data = spool.copy(src, lambda: raw.count)
     except LimitExceeded as exc:
         yield Failed(name, str(exc))
         return

@@ -23,6 +23,7 @@ class EvidenceFile:
     size: int
     mtime: float
     skip_reason: str = ""  # set for links and special files, which are recorded, not read
+    unreadable: bool = False  # the skip is a failure (a folder that cannot be listed)
 
 
 def walk(root: Path, holder: str | None = None) -> Iterator[EvidenceFile]:
@@ -35,29 +36,63 @@ def walk(root: Path, holder: str | None = None) -> Iterator[EvidenceFile]:
             return
         yield from _walk_dir(root, holder, holder)
         return
-    for child in sorted(root.iterdir(), key=lambda p: p.name):
+    for child, label in _labelled(sorted(root.iterdir(), key=lambda p: p.name)):
         if child.is_dir() and not child.is_symlink():
-            yield from _walk_dir(child, child.name, child.name)
+            yield from _walk_dir(child, label, label)
         else:
-            yield _entry(ROOT_HOLDER, child.name, child)
+            yield _entry(ROOT_HOLDER, label, child)
 
 
 def _walk_dir(top: Path | str, holder: str, prefix: str) -> Iterator[EvidenceFile]:
     """A folder's files (and links to folders, not followed) sorted, then its subfolders in order;
-    folders that cannot be listed are passed over."""
+    a folder that cannot be listed is one entry with the reason."""
     try:
         with os.scandir(top) as it:
             entries = sorted(it, key=_NAME)
-    except OSError:
+    except OSError as exc:
+        yield EvidenceFile(holder, prefix, os.fspath(top), 0, 0.0,
+                           f"folder cannot be listed: {exc.strerror or exc}", unreadable=True)
         return
     folders = []
-    for e in entries:
+    for e, label in _labelled(entries):
         if _is_folder(e):
-            folders.append(e)
+            folders.append((e, label))
         else:
-            yield _entry(holder, f"{prefix}/{e.name}", e.path, e)
-    for e in folders:
-        yield from _walk_dir(e.path, holder, f"{prefix}/{e.name}")
+            yield _entry(holder, f"{prefix}/{label}", e.path, e)
+    for e, label in folders:
+        yield from _walk_dir(e.path, holder, f"{prefix}/{label}")
+
+
+def display_name(name: str) -> str:
+    """A name as valid text: a name that is not UTF-8 (GBK from a Chinese system, kept by Python as
+    escaped bytes) is decoded as GB18030, and failing that its undecodable bytes are written `\\xNN`."""
+    if name.isascii():
+        return name
+    try:
+        name.encode("utf-8")
+        return name
+    except UnicodeEncodeError:
+        pass
+    try:
+        raw = name.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:   # a lone surrogate that is no escaped byte (from JSON, say)
+        raw = name.encode("utf-8", "surrogatepass")
+    try:
+        return raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return raw.decode("utf-8", errors="backslashreplace")
+
+
+def _labelled(entries: list) -> Iterator[tuple]:
+    """(entry, label) for a folder's entries: each name as `display_name` gives it, kept apart from a
+    sibling whose real name reads the same by writing its raw bytes `\\xNN` (so no two differ only
+    on disk)."""
+    names = {e.name for e in entries}
+    for e in entries:
+        label = display_name(e.name)
+        if label != e.name and label in names:
+            label = os.fsencode(e.name).decode("ascii", errors="backslashreplace")
+        yield e, label
 
 
 class Listing:
@@ -74,7 +109,7 @@ class Listing:
         self._spool = tempfile.TemporaryFile(dir=spool)
         chunk: list[tuple] = []
         for ef in walk(root, holder):
-            chunk.append((ef.holder, ef.path, ef.abspath, ef.size, ef.mtime, ef.skip_reason))
+            chunk.append((ef.holder, ef.path, ef.abspath, ef.size, ef.mtime, ef.skip_reason, ef.unreadable))
             self.files += 1
             self.bytes += ef.size
             if len(chunk) == self.CHUNK:
