@@ -182,6 +182,10 @@ def count(
         print(json.dumps(counts.to_json(), ensure_ascii=False, indent=1))
     else:
         print_counts(counts, prof, out)
+    from .inspect import not_read_note
+
+    if note := not_read_note(store):
+        err.print(f"note: {note}", markup=False, highlight=False)
 
 
 @app.command()

@@ -33,6 +33,19 @@ def status_summary(store: CaseStore) -> dict:
             "holders": [{"holder": h, "items": n, "findings": f} for h, n, f in holders]}
 
 
+def not_read_note(store: CaseStore) -> str:
+    """One line on the items not fully read (partial or failed), for outputs that count; "" if none."""
+    with store.connect() as con:
+        partial, failed, size = con.execute("""
+            SELECT count(*) FILTER (WHERE status = 'partial'), count(*) FILTER (WHERE status = 'failed'),
+                   coalesce(sum(size) FILTER (WHERE status IN ('partial', 'failed')), 0)
+            FROM manifest""").fetchone()
+    if not partial and not failed:
+        return ""
+    return (f"{partial} items partly read and {failed} not read ({size / 1e6:.1f} MB): the counts cover "
+            f"only what was read; `leaktrace status` lists each with its reason")
+
+
 def print_status(store: CaseStore, console: Console) -> None:
     s = status_summary(store)
     t = s["totals"]

@@ -112,6 +112,7 @@ LABELS: dict[str, tuple[str, str]] = {  # key: (zh, en)
     "serious": ("情节严重", "serious"),
     "especially_serious": ("情节特别严重", "especially serious"),
     "done": ("完成", "done"),
+    "partial": ("部分读取", "partly read"),
     "failed": ("失败", "failed"),
     "skipped": ("跳过", "skipped"),
 }
