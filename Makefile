@@ -20,8 +20,10 @@ demo: $(STAMP)
 chromium:
 	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium fonts-wqy-microhei)
 
+# The suite, then the real-world corpus beside the repository (fails on a crash; figures printed).
 test: $(STAMP) chromium
 	$(BIN)/python -m pytest
+	$(BIN)/python tests/realworld.py
 
 bench-deps:
 	command -v rg >/dev/null && command -v valgrind >/dev/null || (apt-get update -qq && apt-get install -y -qq ripgrep valgrind)

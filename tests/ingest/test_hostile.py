@@ -84,16 +84,19 @@ def test_native_abort_fails_one_file_and_the_batch_commits(evidence, tmp_path):
     openpyxl = pytest.importorskip("openpyxl")
     (evidence / "h").mkdir()
     wb = openpyxl.Workbook()
-    wb.active["A1"], wb.active["XFD1048576"] = "name", "x"
+    wb.active["A1"], wb.active["B2"], wb.active["XFD1048576"] = "name", "13800138000", "x"
     wb.save(evidence / "h" / "wide.xlsx")
     (evidence / "h" / "z.txt").write_text(LINE)
     store = CaseStore(tmp_path / "case", create=True)
     Scanner(store, Detector()).scan(evidence)
     rows = rows_of(store)
-    assert rows["h/wide.xlsx"][0] == "failed" and "reader process died" in rows["h/wide.xlsx"][1]
+    status, reason = rows["h/wide.xlsx"]
+    assert status == "partial" and "reader process died (killed by SIGABRT)" in reason and "cell by cell" in reason
     assert rows["h/z.txt"][0] == "done"
     with store.connect() as con:
         assert con.execute("SELECT count(*) FROM findings WHERE path = 'h/z.txt'").fetchone()[0] == 2
+        found = con.execute("SELECT type, locator FROM findings WHERE path = 'h/wide.xlsx'").fetchall()
+    assert found == [("cn_mobile", "sheet1 byte 11 line 2")]   # read again from the sheet's XML
 
 
 class Panic(BaseException):

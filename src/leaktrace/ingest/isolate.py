@@ -24,6 +24,8 @@ from .units import Document, ReadResult, Unit, Unreadable
 # Formats whose readers rest on native code that cannot be checked before the call.
 ISOLATED_FORMATS = frozenset({"xlsx", "xlsm", "xls", "ods", "pdf", "ole", "docx", "rtf"})
 INLINE_BYTES = 64 << 20    # members up to this size go to the worker as bytes, larger ones as a temp file
+# What a document is read as again when its reader's process died before giving anything.
+FALLBACKS = {"xlsx": "xlsx_cells", "xlsm": "xlsx_cells"}
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,18 @@ class IsolatedReader:
         return self._units(doc, fmt, result), result
 
     def _units(self, doc: Document, fmt: str, result: ReadResult) -> Iterator[Unit]:
+        given = 0
+        for unit in self._attempt(doc, fmt, result):
+            if isinstance(unit, _Death):
+                again = not given and fmt in FALLBACKS
+                yield Unreadable(unit.reason + ("; read again cell by cell, as text" if again else ""))
+                if again:
+                    yield from self._attempt(doc, FALLBACKS[fmt], result)
+                return
+            given += 1
+            yield unit
+
+    def _attempt(self, doc: Document, fmt: str, result: ReadResult) -> Iterator[Unit]:
         temp = None
         try:
             if doc.data is not None or (doc.source is None and doc.size <= INLINE_BYTES):
@@ -91,7 +105,7 @@ class IsolatedReader:
                 try:
                     kind, value = conn.recv()
                 except (EOFError, OSError):
-                    yield Unreadable(f"reading stopped: {self._death()}")
+                    yield _Death(f"reading stopped: {self._death()}")
                     return
                 if kind == "unit":
                     yield value
@@ -145,6 +159,13 @@ class IsolatedReader:
             cause = f"exit status {code}"
         return (f"the reader process died ({cause}): a library crashed on this file or passed the "
                 f"{self.limits.memory_bytes >> 20} MB memory limit")
+
+
+@dataclass
+class _Death:
+    """The worker died while reading (in place of a unit)."""
+
+    reason: str
 
 
 def _read_all(doc: Document) -> bytes:

@@ -34,7 +34,7 @@ def _reader(fmt: str) -> Reader:
 def _readers() -> dict[str, Reader]:
     """Read functions by format (the reader modules imported on first use)."""
     from . import (delimited, docx, email, html, jsonfmt, ole, pdf, rtf, spreadsheet, sqldump,
-                   sqlite, text, vcf)
+                   sqlite, text, vcf, xlsxcells)
 
     return {
         "csv": delimited.read, "text": text.read,
@@ -42,7 +42,7 @@ def _readers() -> dict[str, Reader]:
         "ods": spreadsheet.read, "json": jsonfmt.read, "jsonl": jsonfmt.read,
         "sql": sqldump.read, "sqlite": sqlite.read, "docx": docx.read, "pdf": pdf.read,
         "html": html.read, "eml": email.read, "mbox": email.read, "vcf": vcf.read, "rtf": rtf.read,
-        "ole": ole.read,
+        "ole": ole.read, "xlsx_cells": xlsxcells.read,
     }
 
 
