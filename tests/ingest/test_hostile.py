@@ -269,3 +269,28 @@ def test_truncated_zip_recovery_streams_members(tmp_path):
     path.write_bytes(path.read_bytes()[:-30])
     got = {m.path: m.open().read() for m in members(doc_of(path), "zip") if not isinstance(m, Failed)}
     assert got["h/cut.zip!a.txt"] == (LINE * 1000).encode()
+
+
+def test_surrogate_escapes_in_rtf_do_not_lose_the_document(evidence, tmp_path):
+    """RTF writes characters outside the BMP as two `\\u` escapes (a surrogate pair); a lone one too."""
+    (evidence / "h").mkdir()
+    (evidence / "h" / "a.rtf").write_bytes(b"{\\rtf1\\ansi \\u-10179?\\u-8704? ok \\u-10179? lone "
+                                           b"13800138000\\par}")
+    store = CaseStore(tmp_path / "case", create=True)
+    Scanner(store, Detector()).scan(evidence)
+    assert rows_of(store)["h/a.rtf"] == ("done", None)
+    with store.connect() as con:
+        assert con.execute("SELECT type FROM findings").fetchall() == [("cn_mobile",)]
+
+
+def test_zip_with_cp437_read_names_and_folders_is_no_bomb(tmp_path):
+    """Names stored in GBK without the UTF-8 flag read longer once decoded: no false overlap."""
+    path = tmp_path / "g.zip"
+    folder, file = "审计/".encode("gbk"), "审计/客户名单.txt".encode("gbk")
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("x" * len(folder), b"")
+        z.writestr("y" * len(file), LINE)
+    raw = path.read_bytes().replace(b"x" * len(folder), folder).replace(b"y" * len(file), file)
+    path.write_bytes(raw)
+    got = [m for m in members(doc_of(path), "zip")]
+    assert [m.path for m in got] == ["h/g.zip!审计/客户名单.txt"]

@@ -92,9 +92,10 @@ class CaseStore:
                 p.unlink()
                 removed += 1
         if self.spill.is_dir():
-            for p in self.spill.glob("leaktrace-*"):
-                p.unlink(missing_ok=True)
-                removed += 1
+            for p in [*self.spill.glob("leaktrace-*"), *self.spill.glob("duckdb_temp*")]:
+                if p.is_file():
+                    p.unlink(missing_ok=True)
+                    removed += 1
         return removed
 
     def _committed_batches(self) -> set[int]:

@@ -325,8 +325,7 @@ def _check_zip_end(stream: IO[bytes], size: int, max_members: int) -> None:
 
 def _overlapping(infos: list[zipfile.ZipInfo]) -> str:
     """Two entries whose data overlap (a bomb that reuses one compressed kernel), named; "" if none."""
-    spans = sorted((i.header_offset, i.header_offset + 30 + len(i.orig_filename.encode("utf-8", "replace"))
-                    + i.compress_size, i.orig_filename) for i in infos)
+    spans = sorted((i.header_offset, i.header_offset + 30 + i.compress_size, i.orig_filename) for i in infos)
     for (start, end, name), (nstart, _, nname) in zip(spans, spans[1:]):
         if end > nstart:
             return f"{member_label(name)} overlaps {member_label(nname)}"

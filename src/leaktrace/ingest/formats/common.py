@@ -26,6 +26,16 @@ def whole_bytes(doc: Document, limit: int, what: str) -> bytes | Unreadable:
         return fh.read()
 
 
+def valid_text(text: str) -> str:
+    """Extracted text as valid Unicode: UTF-16 surrogate pairs (from RTF `\\u` escapes, PDF font maps)
+    joined into their characters, lone surrogates replaced by U+FFFD."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+
+
 def document_encoding(doc: Document, fh) -> str:
     """The document's encoding (`decode.detect_encoding` on `fh`, a fresh stream of it). A small
     document in memory is the very head the sniffer saw: its detection is remembered, not redone."""

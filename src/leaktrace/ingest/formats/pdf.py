@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..units import Document, ReadResult, TextBlock, Unit, Unreadable
+from .common import valid_text
 
 
 def read(doc: Document, result: ReadResult) -> Iterator[Unit]:
@@ -35,7 +36,7 @@ def read(doc: Document, result: ReadResult) -> Iterator[Unit]:
 
 def _page(pages, n: int, result: ReadResult) -> Iterator[Unit]:
     try:
-        text = pages[n].extract_text() or ""
+        text = valid_text(pages[n].extract_text() or "")
     except Exception as exc:  # noqa: BLE001
         yield Unreadable(f"page {n + 1}: {exc}")
         return

@@ -12,7 +12,7 @@ import re
 from typing import Iterator
 
 from ..units import Document, ReadResult, TextBlock, Unit, Unreadable
-from .common import whole_bytes
+from .common import valid_text, whole_bytes
 
 MAX_RTF_BYTES = 64 << 20
 _CODE_PAGE = re.compile(rb"\\ansicpg(\d+)")
@@ -28,7 +28,7 @@ def read(doc: Document, result: ReadResult) -> Iterator[Unit]:
         yield data
         return
     result.encoding = code_page(data)
-    text = rtf_to_text(data.decode("latin-1"), encoding=result.encoding, errors="replace")
+    text = valid_text(rtf_to_text(data.decode("latin-1"), encoding=result.encoding, errors="replace"))
     result.text_bytes = len(text.encode("utf-8"))
     yield TextBlock(text=text if text.endswith("\n") else text + "\n", byte_offset=0, encoding="utf-8",
                     part="rtf text")
