@@ -222,7 +222,7 @@ def _json_kind(probe: bytes) -> str:
     first = probe.split(b"\n", 1)[0].strip()
     try:
         value = json.loads(first)
-    except ValueError:
+    except (ValueError, RecursionError):
         return "json" if re.match(rb'^(?:\[|\{|\[\s*\{|\{\s*")', first) and (
             len(first) == 1 or first[1:2] in b'{"[ \t') else ""
     return "jsonl" if isinstance(value, dict) and b"\n" in probe.strip() else "json"

@@ -3,7 +3,10 @@
 import json
 import sqlite3
 
-from fmt_helpers import all_rows, read_all, tables, unreadables
+import pytest
+
+from fmt_helpers import all_rows, make_doc, read_all, tables, texts, unreadables
+from leaktrace.ingest.formats import read_document
 
 
 def test_jsonl_nested_and_bad_line(write):
@@ -22,6 +25,29 @@ def test_jsonl_nested_and_bad_line(write):
     bad = [u for u in units if getattr(u, "part", "") == "line 2 (not valid JSON)"]
     assert len(bad) == 1 and "330302199012290241" in bad[0].text and bad[0].line == 2
     assert result.rows == 2
+
+
+@pytest.mark.parametrize("in_memory", [False, True])
+@pytest.mark.parametrize("deep", ['{"name":' * 100_000 + '"x"' + "}" * 100_000,
+                                  "[" * 100_000 + "]" * 100_000])
+def test_jsonl_over_deep_line_does_not_lose_the_file(write, deep, in_memory):
+    rows = [json.dumps({"name": f"n{i}", "phone": f"1380013{i:04d}"}) for i in range(6)]
+    path = write("x.jsonl", "\n".join(rows[:3] + [deep] + rows[3:]) + "\n")
+    doc = make_doc(path)
+    if in_memory:
+        doc.data = path.read_bytes()
+    units, result = read_document(doc, "jsonl")
+    units = list(units)
+    assert [r[1] for r in all_rows(units)] == [f"1380013{i:04d}" for i in range(6)]
+    assert [u.reason for u in unreadables(units)] == ["line 4: nested too deep to parse; read as text"]
+    assert [u.line for u in texts(units)] == [4]
+
+
+def test_json_over_deep_document_is_read_as_text(write):
+    path = write("x.json", '{"phone": "13800138000", "a": ' + "[" * 100_000 + "]" * 100_000 + "}")
+    fmt, units, result = read_all(path)
+    assert fmt == "json" and "nested too deep" in unreadables(units)[0].reason
+    assert "13800138000" in texts(units)[0].text
 
 
 def test_jsonl_flat_string_objects_read_like_any_other(write):
