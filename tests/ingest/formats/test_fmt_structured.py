@@ -225,3 +225,23 @@ def test_sql_statements_split_alike_for_any_chunk_size(monkeypatch):
     for size in range(1, 12):   # strings and comments ending right at a chunk's end too
         monkeypatch.setattr(sqldump, "CHUNK_CHARS", size)
         assert statements() == whole, size
+
+
+@pytest.mark.parametrize("body", [b"('13800138000','x')," * 1_200_000,          # 24 MB of tuples, no `;`
+                                  b"('" + b"13800138000 x " * 1_700_000,       # a string that never closes
+                                  b"/* " + b"13800138000 x " * 1_700_000])     # a comment that never closes
+def test_sql_statement_without_end_is_read_in_linear_time(write, body):
+    """A 24 MB statement with no `;` is read as text in pieces (it took 15 s and more, quadratically)."""
+    import time
+
+    from leaktrace.ingest.formats import sqldump
+
+    path = write("dump.sql", b"CREATE TABLE t (a text, b text);\nINSERT INTO t VALUES " + body)
+    start = time.process_time()
+    fmt, units, result = read_all(path)
+    assert time.process_time() - start < 6
+    assert fmt == "sql" and len(unreadables(units)) == 1
+    assert f"over {sqldump.MAX_STATEMENT_CHARS} characters" in unreadables(units)[0].reason
+    pieces = texts(units)
+    assert len(pieces) > 4 and all(len(p.text) <= sqldump.MAX_STATEMENT_CHARS + sqldump.CHUNK_CHARS for p in pieces)
+    assert sum(p.text.count("13800138000") for p in pieces) == body.count(b"13800138000")   # none cut in two
