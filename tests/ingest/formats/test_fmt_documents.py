@@ -143,6 +143,19 @@ def test_html_hidden_text(write):
     assert not any("color" in h or "base64" in h for h in hidden)
 
 
+@pytest.mark.parametrize("junk", [b"<a" * 4_000_000, b"<" * 4_000_000, b"<b>x</b>" * 500_000,
+                                  b"<!--" + b"-" * 4_000_000 + b"-->", b"<a href='" + b"x" * 4_000_000 + b"'>"])
+def test_hostile_html_is_read_in_linear_time(write, junk):
+    """Markup that made the standard library's parser quadratic (`<a<a<a…`: 1 MiB took minutes)."""
+    import time
+
+    path = write("p.html", b"<html><body>" + junk + b" <p>13800138000</p></body></html>")
+    start = time.process_time()
+    fmt, units, _ = read_all(path)
+    assert time.process_time() - start < 8
+    assert fmt == "html" and "13800138000" in texts(units)[0].text
+
+
 def test_mht_saved_pages_are_mime_messages(write):
     """IE saves quoted-printable HTML (soft line breaks inside numbers); QQ's message manager writes
     headers without a space after the colon and boundary lines that start with `--`."""
