@@ -8,6 +8,7 @@ to an exact byte offset (see `detect.text.byte_offsets`) and the text stays vali
 from __future__ import annotations
 
 import codecs
+import re
 from functools import lru_cache
 from typing import IO, Iterator
 
@@ -23,8 +24,12 @@ ESC_BASE = 0xF700
 _CJK_CODECS = {"gb18030", "gbk", "gb2312", "big5", "big5hkscs", "cp950", "cp936",
                "shift_jis", "cp932", "euc_jp", "euc_kr", "cp949", "johab", "hz",
                "iso2022_jp", "iso2022_kr", "euc_jis_2004", "shift_jis_2004"}
-_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16-le-bom"),
+# UTF-32 first: its little-endian mark begins with UTF-16's.
+_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32-le-bom"),
+         (codecs.BOM_UTF32_BE, "utf-32-be-bom"), (codecs.BOM_UTF16_LE, "utf-16-le-bom"),
          (codecs.BOM_UTF16_BE, "utf-16-be-bom"))
+_BOM_CODECS = {"utf-8-sig": ("utf-8", 3), "utf-16-le-bom": ("utf-16-le", 2), "utf-16-be-bom": ("utf-16-be", 2),
+               "utf-32-le-bom": ("utf-32-le", 4), "utf-32-be-bom": ("utf-32-be", 4)}
 
 
 def _byteesc(err: UnicodeDecodeError) -> tuple[str, int]:
@@ -45,13 +50,12 @@ def normalize(encoding: str) -> str:
 
 def codec_of(encoding: str) -> str:
     """The codec that decodes the bytes after the BOM (`utf-8-sig` -> `utf-8`)."""
-    return {"utf-8-sig": "utf-8", "utf-16-le-bom": "utf-16-le",
-            "utf-16-be-bom": "utf-16-be"}.get(encoding, encoding)
+    return _BOM_CODECS[encoding][0] if encoding in _BOM_CODECS else encoding
 
 
 def bom_length(encoding: str) -> int:
     """Length of the byte-order mark implied by a detected encoding name."""
-    return {"utf-8-sig": 3, "utf-16-le-bom": 2, "utf-16-be-bom": 2}.get(encoding, 0)
+    return _BOM_CODECS[encoding][1] if encoding in _BOM_CODECS else 0
 
 
 def utf8_text(data: bytes, codec: str) -> bytes:
@@ -73,8 +77,8 @@ def valid_utf8(data: bytes) -> bool:
 
 
 def unit_size(codec: str) -> int:
-    """Bytes per code unit: 2 for UTF-16, else 1."""
-    return 2 if codec.startswith("utf-16") else 1
+    """Bytes per code unit: 2 for UTF-16, 4 for UTF-32, else 1."""
+    return 2 if codec.startswith("utf-16") else 4 if codec.startswith("utf-32") else 1
 
 
 def is_multibyte_legacy(codec: str) -> bool:
@@ -87,9 +91,11 @@ def is_multibyte_legacy(codec: str) -> bool:
 def detect_encoding(stream: IO[bytes], size: int | None = None) -> str:
     """Detect a document's encoding from samples of its bytes; the stream is rewound.
 
-    Returns `utf-8`, `utf-8-sig`, `utf-16-le`/`utf-16-be` (no BOM),
-    `utf-16-le-bom`/`utf-16-be-bom`, `gb18030`, `big5` or another codec name
-    from charset-normalizer. Pure ASCII heads are re-checked further in.
+    Returns `utf-8`, `utf-8-sig`, `utf-16-le`/`utf-16-be` and `utf-32-le`/`utf-32-be` (no BOM),
+    `utf-16-le-bom`/`utf-16-be-bom`/`utf-32-le-bom`/`utf-32-be-bom`, an ISO-2022 codec (7-bit
+    text with its escape sequences), `euc_jp`/`cp932` (Japanese), `euc_kr`/`cp949`/`johab`
+    (Korean), `gb18030`, `big5` or another codec name from charset-normalizer. Pure ASCII heads
+    are re-checked further in.
     """
     stream.seek(0)
     head = stream.read(SAMPLE_SIZE)
@@ -132,15 +138,29 @@ def _detect(head: bytes, more: tuple[bytes, ...]) -> str:
     for bom, name in _BOMS:
         if head.startswith(bom):
             return name
-    utf16 = _utf16_without_bom(head)
-    if utf16:
-        return utf16
+    wide = _utf32_without_bom(head) or _utf16_without_bom(head)
+    if wide:
+        return wide
     sample = b"\n".join([head, *more])
     if sample.isascii():
-        return "utf-8"
+        return _iso2022(sample) or "utf-8"
     if decodes(sample, "utf-8"):
         return "utf-8"
     return _detect_legacy(sample)
+
+
+def _utf32_without_bom(head: bytes) -> str:
+    """`utf-32-le`/`utf-32-be` when every 4-byte unit is a code point and a third of them are ASCII
+    (markup, spaces, line breaks), and the text decodes."""
+    sample = head[: len(head) & ~3]
+    n = len(sample) // 4
+    if n < 2 or sample.count(0) < 2 * n:   # UTF-32 text is at least half NULs
+        return ""
+    for codec, dtype in (("utf-32-le", "<u4"), ("utf-32-be", ">u4")):
+        units = np.frombuffer(sample, dtype=dtype)
+        if units.max() < 0x110000 and 3 * np.count_nonzero(units < 0x80) >= n and decodes(sample, codec):
+            return codec
+    return ""
 
 
 def _utf16_without_bom(head: bytes) -> str:
@@ -155,6 +175,18 @@ def _utf16_without_bom(head: bytes) -> str:
     if even > 0.3 * half and odd < 0.05 * half:
         return "utf-16-be"
     return ""
+
+
+# 7-bit ISO-2022 text announces its character sets by escape sequences.
+_ISO2022 = ((b"\x1b$)C", "iso2022_kr"), (b"\x1b$B", "iso2022_jp"), (b"\x1b$@", "iso2022_jp"),
+            (b"\x1b$(D", "iso2022_jp_1"))
+
+
+def _iso2022(sample: bytes) -> str:
+    """The ISO-2022 codec whose escape sequence opens a character set in 7-bit `sample`, if it decodes."""
+    if b"\x1b" not in sample:
+        return ""
+    return next((codec for esc, codec in _ISO2022 if esc in sample and decodes(sample, codec)), "")
 
 
 @lru_cache(maxsize=4)
@@ -215,8 +247,63 @@ def _cjk_share(text: str) -> float:
     return sum(1 for c in wide if "\u3000" <= c <= "\u9fff" or "\uff00" <= c <= "\uffef") / len(wide)
 
 
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_KANA = re.compile(r"[\u3040-\u30ff]")                # hiragana and (full-width) katakana
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")              # Hangul syllables
+_JAPANESE = ("euc_jp", "cp932")
+_KOREAN = ("euc_kr", "cp949", "johab")
+MIN_KANA = 0.15          # Japanese prose: 30-80 % of its non-ASCII characters are kana; Chinese: none
+MIN_HANGUL = 0.6         # Korean prose: nearly all of them are Hangul syllables
+MIN_COMMON_KOREAN = 0.15  # ... and 25-40 % are its 26 commonest; in Chinese read as Korean, under 5 %
+MAX_COMMON_CHINESE = 0.1  # Chinese: 15-50 % are its 100 commonest characters; Japanese or Korean read as GB18030: under 8 %
+
+
+def _share(text: str, chars: re.Pattern) -> float:
+    """Share of the non-ASCII characters of `text` that `chars` matches."""
+    wide = len(_NON_ASCII.findall(text))
+    return len(chars.findall(text)) / wide if wide else 0.0
+
+
+@lru_cache(maxsize=None)
+def _common(language: str) -> re.Pattern:
+    """The commonest characters of `language`, from charset-normalizer's frequency tables."""
+    from charset_normalizer.constant import FREQUENCIES
+
+    return re.compile("[" + re.escape("".join(FREQUENCIES[language])) + "]")
+
+
+def _japanese_or_korean(sample: bytes) -> str:
+    """`euc_jp`/`cp932` for Japanese text, `euc_kr`/`cp949`/`johab` for Korean, "" for anything else.
+
+    Their double-byte ranges overlap GB18030's (EUC-KR Hangul are GB2312 ideographs byte for
+    byte), so bytes that decode are not enough: the text must read as the language, by its
+    kana, or by its Hangul and commonest syllables, and not as Chinese by its commonest
+    characters. A sample that does not decode strictly in a codec is not taken for it.
+    """
+    if decodes(sample, "gb18030") and _share(_strict(sample, "gb18030"), _common("Chinese")) >= MAX_COMMON_CHINESE:
+        return ""
+    for codec in _JAPANESE:
+        if decodes(sample, codec) and _share(_strict(sample, codec), _KANA) >= MIN_KANA:
+            return codec
+    for codec in _KOREAN:
+        if decodes(sample, codec):
+            text = _strict(sample, codec)
+            if _share(text, _HANGUL) >= MIN_HANGUL and _share(text, _common("Korean")) >= MIN_COMMON_KOREAN:
+                return codec
+    return ""
+
+
+def _strict(data: bytes, codec: str) -> str:
+    """`data` (which `decodes` in `codec`) decoded, a last character cut off by the sample dropped."""
+    return codecs.getincrementaldecoder(codec)().decode(data, final=False)
+
+
 def _detect_legacy(sample: bytes) -> str:
-    """Non-UTF encodings: GB18030 when it fits common simplified text, else Big5 or a guess."""
+    """Non-UTF encodings: Japanese or Korean when the text reads so, GB18030 when it fits
+    common simplified text, else Big5 or a guess."""
+    east = _japanese_or_korean(sample)
+    if east:
+        return east
     gb_ok = decodes(sample, "gb18030")
     if gb_ok and _gb2312_share(sample) >= 0.9:
         return "gb18030"
@@ -277,9 +364,8 @@ def text_blocks(stream: IO[bytes], encoding: str, block_size: int = 4 << 20,
 
 def _cut(buf: bytes, codec: str, unit: int) -> int:
     """Where to end a block taken from the front of `buf` (never 0, never mid-character)."""
-    if unit == 2:
-        newline = b"\n\x00" if codec.endswith("le") else b"\x00\n"
-        cut = _rfind_aligned(buf, newline, 0)
+    if unit > 1:
+        cut = _rfind_aligned(buf, "\n".encode(codec), 0)
         if cut < 0:
             seps = [c.encode(codec) for c in _separators(codec)]
             cut = max(_rfind_aligned(buf, s, len(buf) - SPLIT_WINDOW) for s in seps)
@@ -299,16 +385,16 @@ def _separators(codec: str) -> str:
 
 
 def _rfind_aligned(buf: bytes, unit: bytes, start: int) -> int:
-    """End offset of the last even-aligned occurrence of the 2-byte `unit` at or after `start`."""
+    """End offset of the last occurrence of the code unit `unit` aligned on its width, at or after `start`."""
     end = len(buf)
     start = max(start, 0)
     while True:
         pos = buf.rfind(unit, start, end)
         if pos < 0:
             return -1
-        if pos % 2 == 0:
-            return pos + 2
-        end = pos + 1
+        if pos % len(unit) == 0:
+            return pos + len(unit)
+        end = pos + len(unit) - 1
 
 
 def _char_boundary(buf: bytes, codec: str) -> int:

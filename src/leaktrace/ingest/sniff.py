@@ -13,7 +13,7 @@ from itertools import repeat
 from typing import IO, Callable
 
 from ..backends import hyperscan, use_hyperscan
-from .decode import codec_of, decode_bytes, decodes, detect_bytes
+from .decode import bom_length, codec_of, decode_bytes, decodes, detect_bytes, is_multibyte_legacy
 
 HEAD_SIZE = 4096
 
@@ -37,6 +37,7 @@ _EXTENSIONS = {
 }
 
 _TEXT_CONTROL = bytes(sorted(set(range(0x20)) - {0x09, 0x0A, 0x0C, 0x0D, 0x1B}))
+_NUL_RUN = re.compile(rb"\x00{16,}")
 _EMAIL_HEADER = re.compile(
     rb"^(?:Received|Return-Path|From|To|Subject|Date|Message-I[Dd]|MIME-Version|"
     rb"Delivered-To|X-[\w-]+|Content-Type):[ \t]", re.M)
@@ -108,20 +109,38 @@ def _zip_kind(ext: str, opener: ZipOpener | None) -> str:
 def is_binary(head: bytes, enc: str | None = None) -> bool:
     """Heuristic: control bytes other than whitespace in more than 1 % of the head.
 
-    UTF-16 text (NULs on alternate bytes) is not binary; nor is valid UTF-8 (random,
-    compressed or encrypted bytes never are), even when incompressible (random tokens,
-    keys). `enc` is the head's encoding (`decode.detect_bytes`), detected here when not given.
+    `enc` is the head's encoding (`decode.detect_bytes`), detected here when not given.
+    UTF-16 text (NULs on alternate bytes) is not binary; UTF-32 text is judged by its characters;
+    ISO-2022's shift bytes are not control bytes; runs of NULs (zero-filled space in a log or a
+    preallocated file) are left out. Valid UTF-8 (random, compressed or encrypted bytes never
+    are) and text that decodes strictly in a CJK double-byte codec are not judged by
+    compressibility: random tokens and keys, and short CJK text, compress little.
     """
     enc = enc or detect_bytes(head)
-    if enc.startswith("utf-16"):
+    codec = codec_of(enc)
+    if codec.startswith("utf-16"):
         return False
-    utf8 = enc.startswith("utf-8") and decodes(head, "utf-8")
-    if not utf8 and _incompressible(head):
+    if codec.startswith("utf-32"):
+        body = head[bom_length(enc):]
+        return _many_controls(body[: len(body) & ~3].decode(codec, "replace").encode("utf-8"))
+    if codec.startswith("iso2022"):
+        head = head.translate(None, b"\x0e\x0f")
+    head = _NUL_RUN.sub(b"", head)
+    if not head:
         return True
-    controls = len(head) - len(head.translate(None, _TEXT_CONTROL))
-    if controls > max(1, len(head) // 100):
+    utf8 = enc.startswith("utf-8") and decodes(head, "utf-8")
+    cjk = is_multibyte_legacy(codec) and decodes(head, codec)
+    if not (utf8 or cjk) and _incompressible(head):
+        return True
+    if _many_controls(head):
         return True
     return not utf8 and _undecodable_share(head, enc) > 0.02
+
+
+def _many_controls(data: bytes) -> bool:
+    """Control bytes other than white space in more than 1 % of `data` (and more than one)."""
+    controls = len(data) - len(data.translate(None, _TEXT_CONTROL))
+    return controls > max(1, len(data) // 100)
 
 
 def _incompressible(head: bytes) -> bool:
@@ -203,7 +222,7 @@ def _json_kind(probe: bytes) -> str:
     first = probe.split(b"\n", 1)[0].strip()
     try:
         value = json.loads(first)
-    except ValueError:
+    except (ValueError, RecursionError):
         return "json" if re.match(rb'^(?:\[|\{|\[\s*\{|\{\s*")', first) and (
             len(first) == 1 or first[1:2] in b'{"[ \t') else ""
     return "jsonl" if isinstance(value, dict) and b"\n" in probe.strip() else "json"

@@ -19,6 +19,12 @@ SIMPLIFIED = ("客户名单 2016年3月\n姓名,身份证号,手机号,地址\n"
 TRADITIONAL = ("客戶名單 2016年3月\n姓名,身份證號,手機號,地址\n"
                "張三,330302199012290241,13800138000,浙江省溫州市鹿城區婁橋路297號翡翠苑24幢4單元1803室\n"
                "李四,中國建設銀行溫州市瑞安市城西支行,我們今天去醫院看病了\n") * 3
+JAPANESE = ("顧客名簿 2016年3月\n氏名,電話番号,住所\n山田太郎,13800138000,東京都新宿区西新宿二丁目8番1号\n"
+            "これは日本語のテキストです。私たちは今日病院に行きました。\n") * 3
+KOREAN = ("고객 명단 2016년 3월\n이름,전화번호,주소\n김철수,13800138000,서울특별시 중구 세종대로 110\n"
+          "이것은 한국어 텍스트입니다. 우리는 오늘 병원에 갔습니다.\n") * 3
+# Chinese without its commonest characters (compound surnames and given names only)
+NAMES = "欧阳娜娜,诸葛亮,司马懿,慕容复,端木蓉,上官婉儿,东方朔,皇甫嵩\n" * 3
 
 
 @pytest.mark.parametrize("text,codec,expected", [
@@ -30,6 +36,19 @@ TRADITIONAL = ("客戶名單 2016年3月\n姓名,身份證號,手機號,地址\n
     (TRADITIONAL, "big5", "big5"),
     (SIMPLIFIED, "utf-16-le", "utf-16-le"),
     (SIMPLIFIED, "utf-16-be", "utf-16-be"),
+    (SIMPLIFIED, "utf-32-le", "utf-32-le"),
+    (SIMPLIFIED, "utf-32-be", "utf-32-be"),
+    ("😀 𠀀 " + SIMPLIFIED, "utf-32-le", "utf-32-le"),
+    (NAMES, "gbk", "gb18030"),
+    (NAMES, "utf-16-le", "utf-16-le"),
+    (JAPANESE, "euc_jp", "euc_jp"),
+    (JAPANESE, "shift_jis", "cp932"),
+    (JAPANESE, "cp932", "cp932"),
+    (JAPANESE, "iso2022_jp", "iso2022_jp"),
+    (KOREAN, "euc_kr", "euc_kr"),
+    ("똠방각하 " + KOREAN, "cp949", "cp949"),   # a syllable EUC-KR lacks
+    (KOREAN, "johab", "johab"),
+    (KOREAN, "iso2022_kr", "iso2022_kr"),
 ])
 def test_detect(text, codec, expected):
     assert detect_bytes(text.encode(codec)) == expected
@@ -38,8 +57,10 @@ def test_detect(text, codec, expected):
 @pytest.mark.parametrize("bom,codec,expected", [
     (codecs.BOM_UTF16_LE, "utf-16-le", "utf-16-le-bom"),
     (codecs.BOM_UTF16_BE, "utf-16-be", "utf-16-be-bom"),
+    (codecs.BOM_UTF32_LE, "utf-32-le", "utf-32-le-bom"),
+    (codecs.BOM_UTF32_BE, "utf-32-be", "utf-32-be-bom"),
 ])
-def test_detect_utf16_bom(bom, codec, expected):
+def test_detect_bom(bom, codec, expected):
     assert detect_bytes(bom + SIMPLIFIED.encode(codec)) == expected
 
 
@@ -49,12 +70,16 @@ def test_detect_ascii_head_then_gbk():
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030", "big5",
-                                      "utf-16-le", "utf-16-be", "utf-16-le-bom", "utf-16-be-bom"])
+                                      "utf-16-le", "utf-16-be", "utf-16-le-bom", "utf-16-be-bom",
+                                      "utf-32-le", "utf-32-be", "utf-32-le-bom", "utf-32-be-bom",
+                                      "euc_jp", "cp932", "euc_kr", "cp949"])
 def test_blocks_offsets_and_lines(encoding):
-    text = TRADITIONAL if encoding == "big5" else SIMPLIFIED
+    text = {"big5": TRADITIONAL, "euc_jp": JAPANESE, "cp932": JAPANESE, "euc_kr": KOREAN,
+            "cp949": KOREAN}.get(encoding, SIMPLIFIED)
     codec = codec_of(encoding)
     bom = {"utf-8-sig": codecs.BOM_UTF8, "utf-16-le-bom": codecs.BOM_UTF16_LE,
-           "utf-16-be-bom": codecs.BOM_UTF16_BE}.get(encoding, b"")
+           "utf-16-be-bom": codecs.BOM_UTF16_BE, "utf-32-le-bom": codecs.BOM_UTF32_LE,
+           "utf-32-be-bom": codecs.BOM_UTF32_BE}.get(encoding, b"")
     data = bom + (text * 20).encode(codec)
     blocks = list(text_blocks(io.BytesIO(data), encoding, block_size=300))
     assert len(blocks) > 5

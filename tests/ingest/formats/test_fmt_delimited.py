@@ -67,11 +67,48 @@ def test_quoted_ragged_and_batches(write):
     assert batches[1].first_row == batches[0].first_row + len(batches[0].rows)
 
 
+@pytest.mark.parametrize("rest", ["", '2,"Li, Si",13900139000\n'])
+def test_unbalanced_quote_resynchronises_on_the_next_line(write, rest):
+    """A field opened by a quote that never closes (or closes rows later) does not swallow the rows
+    after it: its line is split without quoting and reading goes on with the next line."""
+    n = 5000
+    rows = "".join(f"{i},name{i},1{i:010d}\n" for i in range(3, n))
+    path = write("q.csv", 'id,name,phone\n1,"Zhang San,13800138000\n' + rest + rows)
+    _, units, result = read_all(path)
+    got = all_rows(units)
+    assert got[0] == ["1", '"Zhang San', "13800138000"]
+    assert ["4", "name4", "10000000004"] in got and got[-1] == [str(n - 1), f"name{n - 1}", f"1{n - 1:010d}"]
+    assert result.rows == len(got) == n - 3 + 1 + bool(rest)
+    assert any("line 2: a quote not closed" in note for note in result.notes)
+
+
 def test_free_text_is_not_a_table(write):
     text = "今天和张三聊了, 他说有货\n明天再说\n电话13800138000, 邮箱 a@b.com, 晚上联系\n好的\n" * 5
     fmt, units, result = read_all(write("notes.txt", text))
     assert fmt == "text" and not tables(units)
     assert "".join(b.text for b in texts(units)) == text
+
+
+@pytest.mark.parametrize("name", ["story.txt", "story"])
+def test_prose_with_one_comma_per_line_is_text(write, name):
+    lines = ["Yesterday I met him at the station, and he gave me the list.",
+             "He said the buyer was waiting outside, but I did not believe him.",
+             "Call me on 13800138000 tonight, he wrote.",
+             "Then we went home, tired and cold.",
+             "我们今天去了医院, 医生说没有什么大问题。"] * 4
+    text = "\n".join(lines) + "\n"
+    fmt, units, result = read_all(write(name, text))
+    assert not tables(units) and "".join(b.text for b in texts(units)) == text
+    assert result.format == "text"
+
+
+def test_two_column_tables_stay_tables(write):
+    """Headerless pairs without prose, and a header over sentences, are tables."""
+    pairs = "".join(f"张{i}, 1380013{i:04d}\n" for i in range(20))
+    notes = "phone, note\n" + "".join(f"1380013{i:04d}, Called him twice and he did not answer.\n" for i in range(20))
+    for name, data in [("pairs.txt", pairs), ("notes.txt", notes), ("named.csv", "Hello there, my friend of old.\n" * 9)]:
+        fmt, units, result = read_all(write(name, data))
+        assert fmt == "csv" and result.format == "csv" and tables(units), name
 
 
 def test_delimited_txt_is_sniffed_as_table(write):

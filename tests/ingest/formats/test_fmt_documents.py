@@ -1,5 +1,6 @@
 """DOCX, PDF, HTML, e-mail, vCard, plain text, empty and binary documents; sniffing."""
 
+import codecs
 from email.message import EmailMessage
 
 import pytest
@@ -140,6 +141,19 @@ def test_html_hidden_text(write):
     assert '{"mobile":"15572422383"}' in hidden[0] and "维护人: ops@example.cn" in hidden
     assert "mailto:kf@example.cn" in hidden and "330302199012290241" in hidden
     assert not any("color" in h or "base64" in h for h in hidden)
+
+
+@pytest.mark.parametrize("junk", [b"<a" * 4_000_000, b"<" * 4_000_000, b"<b>x</b>" * 500_000,
+                                  b"<!--" + b"-" * 4_000_000 + b"-->", b"<a href='" + b"x" * 4_000_000 + b"'>"])
+def test_hostile_html_is_read_in_linear_time(write, junk):
+    """Markup that made the standard library's parser quadratic (`<a<a<a…`: 1 MiB took minutes)."""
+    import time
+
+    path = write("p.html", b"<html><body>" + junk + b" <p>13800138000</p></body></html>")
+    start = time.process_time()
+    fmt, units, _ = read_all(path)
+    assert time.process_time() - start < 8
+    assert fmt == "html" and "13800138000" in texts(units)[0].text
 
 
 def test_mht_saved_pages_are_mime_messages(write):
@@ -284,6 +298,45 @@ def test_incompressible_text_is_text_and_compressed_bytes_are_binary():
     deflate = zlib.compressobj(9, zlib.DEFLATED, -15)                    # raw deflate: no header
     raw = deflate.compress(keys) + deflate.flush()
     assert sniff("blob", raw[:8192]) == "binary"
+
+
+# characters to draw short CJK text from: drawn at random, it compresses as little as random bytes
+CJK_POOLS = {"gb18030": "的一是不了在人有我他这个们中来上大为和国地到以说时要就出会可也你对生能而子那得于着下自之年过发后作里用道行所然家种事成方多经么去法学如都同现当没动面起看定天分还进好小部其些主样理心她本前开但因只从想实",
+             "big5": "的一是不了在人有我他這個們中來上大為和國地到以說時要就出會可也你對生能而子那得於著下自之年過發後作裡用道行所然家種事成方多經麼去法學如都同現當沒動面起看定天分還進好小部其些主樣理心她本前開但因只從想實"}
+
+
+@pytest.mark.parametrize("codec", sorted(CJK_POOLS))
+def test_short_cjk_text_is_text(codec, write):
+    import random
+    import zlib
+
+    rng = random.Random(3)
+    text = "".join(rng.choice(CJK_POOLS[codec]) + ("。\n" if i % 40 == 39 else "") for i in range(360))
+    data = text.encode(codec)
+    assert 512 <= len(data) < 1000 and len(zlib.compress(data, 1)) > 0.8 * len(data)   # the case being tested
+    fmt, units, result = read_all(write("note.txt", data))
+    assert fmt == "text" and result.encoding == ("gb18030" if codec == "gb18030" else codec)
+    assert "".join(b.text for b in texts(units)) == text
+
+
+def test_utf32_and_iso2022_kr_are_read(write):
+    line = "张三 13800138000 zhang@example.com\n" * 20
+    for name, data in [("bom.txt", codecs.BOM_UTF32_LE + line.encode("utf-32-le")),
+                       ("be.txt", line.encode("utf-32-be")),
+                       ("kr.txt", ("김철수 13800138000 이것은 한국어 텍스트입니다.\n" * 20).encode("iso2022_kr"))]:
+        fmt, units, result = read_all(write(name, data))
+        assert fmt == "text" and "13800138000" in texts(units)[0].text, name
+
+
+def test_nul_padded_text_is_text_but_zeros_and_int_arrays_are_binary(write):
+    import array
+
+    page = "<html><body>phone 13800138000</body></html>\n".encode()
+    assert sniff("log.html", b"\x00" * 1070 + page) == "html"
+    assert sniff("zero.bin", b"\x00" * 4096) == "binary"
+    ints = array.array("i", [i % 300 for i in range(1024)]).tobytes()   # little-endian int32 values
+    assert sniff("ints.bin", ints) == "binary"
+    assert sniff("ints.bin", b"\x00" * 64 + bytes(range(256)) * 8) == "binary"
 
 
 @pytest.mark.parametrize("name,head,expected", [

@@ -3,7 +3,10 @@
 import json
 import sqlite3
 
-from fmt_helpers import all_rows, read_all, tables, unreadables
+import pytest
+
+from fmt_helpers import all_rows, make_doc, read_all, tables, texts, unreadables
+from leaktrace.ingest.formats import read_document
 
 
 def test_jsonl_nested_and_bad_line(write):
@@ -22,6 +25,29 @@ def test_jsonl_nested_and_bad_line(write):
     bad = [u for u in units if getattr(u, "part", "") == "line 2 (not valid JSON)"]
     assert len(bad) == 1 and "330302199012290241" in bad[0].text and bad[0].line == 2
     assert result.rows == 2
+
+
+@pytest.mark.parametrize("in_memory", [False, True])
+@pytest.mark.parametrize("deep", ['{"name":' * 100_000 + '"x"' + "}" * 100_000,
+                                  "[" * 100_000 + "]" * 100_000])
+def test_jsonl_over_deep_line_does_not_lose_the_file(write, deep, in_memory):
+    rows = [json.dumps({"name": f"n{i}", "phone": f"1380013{i:04d}"}) for i in range(6)]
+    path = write("x.jsonl", "\n".join(rows[:3] + [deep] + rows[3:]) + "\n")
+    doc = make_doc(path)
+    if in_memory:
+        doc.data = path.read_bytes()
+    units, result = read_document(doc, "jsonl")
+    units = list(units)
+    assert [r[1] for r in all_rows(units)] == [f"1380013{i:04d}" for i in range(6)]
+    assert [u.reason for u in unreadables(units)] == ["line 4: nested too deep to parse; read as text"]
+    assert [u.line for u in texts(units)] == [4]
+
+
+def test_json_over_deep_document_is_read_as_text(write):
+    path = write("x.json", '{"phone": "13800138000", "a": ' + "[" * 100_000 + "]" * 100_000 + "}")
+    fmt, units, result = read_all(path)
+    assert fmt == "json" and "nested too deep" in unreadables(units)[0].reason
+    assert "13800138000" in texts(units)[0].text
 
 
 def test_jsonl_flat_string_objects_read_like_any_other(write):
@@ -199,3 +225,23 @@ def test_sql_statements_split_alike_for_any_chunk_size(monkeypatch):
     for size in range(1, 12):   # strings and comments ending right at a chunk's end too
         monkeypatch.setattr(sqldump, "CHUNK_CHARS", size)
         assert statements() == whole, size
+
+
+@pytest.mark.parametrize("body", [b"('13800138000','x')," * 1_200_000,          # 24 MB of tuples, no `;`
+                                  b"('" + b"13800138000 x " * 1_700_000,       # a string that never closes
+                                  b"/* " + b"13800138000 x " * 1_700_000])     # a comment that never closes
+def test_sql_statement_without_end_is_read_in_linear_time(write, body):
+    """A 24 MB statement with no `;` is read as text in pieces (it took 15 s and more, quadratically)."""
+    import time
+
+    from leaktrace.ingest.formats import sqldump
+
+    path = write("dump.sql", b"CREATE TABLE t (a text, b text);\nINSERT INTO t VALUES " + body)
+    start = time.process_time()
+    fmt, units, result = read_all(path)
+    assert time.process_time() - start < 6
+    assert fmt == "sql" and len(unreadables(units)) == 1
+    assert f"over {sqldump.MAX_STATEMENT_CHARS} characters" in unreadables(units)[0].reason
+    pieces = texts(units)
+    assert len(pieces) > 4 and all(len(p.text) <= sqldump.MAX_STATEMENT_CHARS + sqldump.CHUNK_CHARS for p in pieces)
+    assert sum(p.text.count("13800138000") for p in pieces) == body.count(b"13800138000")   # none cut in two

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 from itertools import islice
 from typing import Iterator
@@ -26,6 +27,7 @@ SAMPLE_RECORDS = 200
 CONSISTENT = 0.9          # share of records with the modal field count for free text
 CONSISTENT_BY_NAME = 0.5  # the same for a file named .csv/.tsv
 TABLE_EXTENSIONS = {"csv", "tsv", "psv", "tab"}
+MAX_RECORD_LINES = 1000   # a quoted field over more lines is taken for an unbalanced quote
 
 csv.field_size_limit(1 << 26)
 
@@ -44,15 +46,17 @@ def read(doc: Document, result: ReadResult) -> Iterator[Unit]:
     with doc.open() as fh:
         encoding = document_encoding(doc, fh)
         sample = _sample_text(fh, encoding, doc.size)
-    dialect = choose_dialect(sample, extension(doc.name) in TABLE_EXTENSIONS)
-    if dialect is None:
-        result.notes.append("not consistently delimited; read as text")
+    named = extension(doc.name) in TABLE_EXTENSIONS
+    dialect = choose_dialect(sample, named)
+    sample_rows = list(islice(_reader(io.StringIO(sample), dialect.delimiter), SAMPLE_RECORDS)) if dialect else []
+    layout = detect_layout(sample_rows)
+    if dialect is None or not (named or layout.has_header) and prose(sample_rows, dialect.delimiter):
+        result.notes.append("not consistently delimited; read as text" if dialect is None else
+                            "lines of prose with one delimiter each; read as text")
         result.format = "text"
         yield from text.read_encoded(doc, result, encoding)
         return
     result.encoding = encoding
-    sample_rows = list(islice(_reader(io.StringIO(sample), dialect.delimiter), SAMPLE_RECORDS))
-    layout = detect_layout(sample_rows)
     plain = _plain_table(doc, encoding, dialect, layout, sample_rows, result)
     if plain is not None:
         yield from plain
@@ -116,6 +120,22 @@ def choose_dialect(sample: str, named_table: bool = False) -> Dialect | None:
     return None
 
 
+_SENTENCE_END = re.compile(r"[.!?。！？…]\s*$")
+
+
+def prose(rows: list[list[str]], delimiter: str) -> bool:
+    """Lines of prose that hold one delimiter each (`Yesterday, he said …`), not a two-column table:
+    two fields in 90 % of the records, of which 80 % have the second open with a space and half
+    have a field of four words or more or one that ends a sentence."""
+    rows = [r for r in rows if any(c.strip() for c in r)]
+    pairs = [r for r in rows if len(r) == 2]
+    if delimiter not in ",;" or not pairs or len(pairs) < 0.9 * len(rows):
+        return False
+    spaced = sum(r[1][:1] == " " for r in pairs)
+    worded = sum(any(len(c.split()) >= 4 or _SENTENCE_END.search(c) for c in r) for r in pairs)
+    return spaced >= 0.8 * len(pairs) and worded >= 0.5 * len(pairs)
+
+
 def _sample_lines(sample: str) -> list[str]:
     """The first `SAMPLE_RECORDS` lines of a sample (a line end's `\r` and a last empty line are
     left: blank, they count as the csv module's empty records do, not at all)."""
@@ -150,7 +170,7 @@ def _text_stream(fh, encoding: str) -> io.TextIOWrapper:
 def _table(fh, encoding: str, dialect: Dialect, layout: Layout,
            result: ReadResult) -> Iterator[Unit]:
     """Stream the records after the title and header rows as batches."""
-    records = _reader(_text_stream(fh, encoding), dialect.delimiter)
+    records = _records(_text_stream(fh, encoding), dialect.delimiter, dialect.width, result)
     skip = layout.title_rows
     for _ in range(skip):
         next(records, None)
@@ -162,7 +182,50 @@ def _table(fh, encoding: str, dialect: Dialect, layout: Layout,
     try:
         yield from table_batches(result, "", columns, rows, first, layout.has_header, layout.title)
     except csv.Error as exc:
-        yield Unreadable(f"record {state['row']}: {exc}")
+        yield Unreadable(f"record {state['row']}: {exc}; the rest of the table was not read")
+
+
+class _Runaway(Exception):
+    """A quoted field ran over more than `MAX_RECORD_LINES` lines."""
+
+
+def _records(stream, delimiter: str, width: int, result: ReadResult) -> Iterator[list[str]]:
+    """The csv module's records of `stream`, resynchronised after an unbalanced quote.
+
+    A record that runs over several lines (a quoted field with line breaks) and then has another
+    width than `width`, or that runs over more than `MAX_RECORD_LINES` lines, was opened by a
+    quote that is never closed where it should be: its first line is taken as a record split at
+    the delimiter without quoting, and its other lines are read again as records. Nothing is
+    folded into one field; each resynchronisation is noted in `result.notes`.
+    """
+    again: list[str] = []   # lines to read again (last first) before the stream's next ones
+    taken: list[str] = []   # the lines of the record being read
+    line_no = 0             # lines of the stream taken before those in `taken`
+
+    def lines() -> Iterator[str]:
+        while line := (again.pop() if again else stream.readline()):
+            taken.append(line)
+            if len(taken) > MAX_RECORD_LINES:
+                raise _Runaway
+            yield line
+
+    while True:
+        try:
+            for record in _reader(lines(), delimiter):
+                if len(taken) > 1 and len(record) != width:
+                    break
+                line_no += len(taken)
+                taken.clear()
+                yield record
+            else:
+                return
+        except _Runaway:
+            pass
+        result.notes.append(f"line {line_no + 1}: a quote not closed on its line; read without quoting")
+        yield next(csv.reader([taken[0]], delimiter=delimiter, quoting=csv.QUOTE_NONE), [])
+        again.extend(reversed(taken[1:]))
+        line_no += 1
+        taken.clear()
 
 
 def _padded(records, width: int, state: dict) -> Iterator[list[str | None]]:

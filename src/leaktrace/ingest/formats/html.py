@@ -1,17 +1,18 @@
-"""HTML pages as text (stdlib html.parser): the visible text, then what a browser does not show.
+"""HTML pages as text (lxml's HTML parser, libxml2): the visible text, then what a browser does not show.
 
 The visible text is one block (`part="html text"`); scripts, comments and attribute values
 (inline page state, `mailto:`/`tel:` links, hidden inputs), which hold identifiers as often as
 the text does, are a second (`part="html hidden text"`), one line each; styles are dropped.
 Offsets are into the UTF-8 of the extracted text.
 The encoding comes from the bytes (BOM, UTF-8, else detection), then a
-`<meta charset>` when the bytes do not settle it.
+`<meta charset>` when the bytes do not settle it. libxml2 parses in linear time whatever the
+markup (`<a<a<a…`, which made the standard library's parser quadratic), fed in chunks.
 """
 
 from __future__ import annotations
 
+import io
 import re
-from html.parser import HTMLParser
 from typing import Iterator
 
 from ..decode import decode_bytes, detect_bytes
@@ -19,45 +20,58 @@ from ..units import Document, ReadResult, TextBlock, Unit, Unreadable
 from .common import whole_bytes
 
 MAX_HTML_BYTES = 64 << 20
+FEED_CHARS = 1 << 20
 _BLOCK_TAGS = {"p", "div", "br", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6", "table",
                "section", "article", "header", "footer", "ul", "ol", "dd", "dt", "pre", "title"}
+_HIDDEN_TAGS = {"script", "style", "noscript", "template"}
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", re.I)
 
 
-class _TextParser(HTMLParser):
-    """Collects visible text (block elements and table cells become separators) and hidden text."""
+class _TextTarget:
+    """Parser target that collects visible text (block elements and table cells become
+    separators) and hidden text."""
 
     def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.unseen: list[str] = []     # scripts, comments, attribute values
+        self.visible = io.StringIO()    # (a list of millions of one-character strings would take 10 times the memory)
+        self.unseen = io.StringIO()     # scripts, comments, attribute values: a line each
         self.hidden = 0
         self.style = False
 
-    def handle_starttag(self, tag, attrs):
-        self.unseen.extend(v for _, v in attrs if v and not v.startswith("data:"))
+    def start(self, tag, attrib):
+        for v in attrib.values():
+            if not v.startswith("data:"):
+                self._unseen(v)
         self.style = tag == "style"
-        if tag in ("script", "style", "noscript", "template"):
+        if tag in _HIDDEN_TAGS:
             self.hidden += 1
         elif tag in _BLOCK_TAGS:
-            self.parts.append("\n")
+            self.visible.write("\n")
         elif tag in ("td", "th"):
-            self.parts.append("\t")
+            self.visible.write("\t")
 
-    def handle_endtag(self, tag):
-        if tag in ("script", "style", "noscript", "template"):
+    def end(self, tag):
+        if tag in _HIDDEN_TAGS:
             self.hidden = max(self.hidden - 1, 0)
         elif tag in _BLOCK_TAGS:
-            self.parts.append("\n")
+            self.visible.write("\n")
 
-    def handle_data(self, data):
+    def data(self, data):
         if not self.hidden:
-            self.parts.append(data)
+            self.visible.write(data)
         elif not self.style:
-            self.unseen.append(data)
+            self._unseen(data)
 
-    def handle_comment(self, data):
-        self.unseen.append(data)
+    def comment(self, text):
+        self._unseen(text)
+
+    def _unseen(self, text: str) -> None:
+        text = text.strip()
+        if text:
+            self.unseen.write(text)
+            self.unseen.write("\n")
+
+    def close(self):
+        return None
 
 
 def html_text(markup: str) -> str:
@@ -68,12 +82,17 @@ def html_text(markup: str) -> str:
 def html_texts(markup: str) -> tuple[str, str]:
     """(visible text, hidden text) of an HTML string: a line per block element, a line per
     script, comment or attribute value."""
-    parser = _TextParser()
-    parser.feed(markup)
-    parser.close()
-    visible = re.sub(r"\n[ \t\r\n]*\n", "\n", "".join(parser.parts)).strip() + "\n"
-    hidden = "\n".join(u.strip() for u in parser.unseen if u.strip())
-    return visible, hidden + "\n" if hidden else ""
+    from lxml import etree
+
+    target = _TextTarget()
+    parser = etree.HTMLParser(target=target, recover=True, no_network=True, remove_comments=False,
+                              remove_pis=True, huge_tree=True)
+    for start in range(0, len(markup), FEED_CHARS):
+        parser.feed(markup[start:start + FEED_CHARS])
+    if markup:
+        parser.close()
+    visible = re.sub(r"\n[ \t\r\n]*\n", "\n", target.visible.getvalue()).strip() + "\n"
+    return visible, target.unseen.getvalue()
 
 
 def html_encoding(data: bytes) -> str:

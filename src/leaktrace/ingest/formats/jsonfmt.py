@@ -101,7 +101,7 @@ def _is_jsonl(first: str, size: int) -> bool:
     """A first line that is a complete JSON object or array, in a multi-line document."""
     try:
         json.loads(first)
-    except ValueError:
+    except (ValueError, RecursionError):
         return False
     return len(first.encode("utf-8")) < size - 4
 
@@ -112,29 +112,37 @@ def _lines(stream, result: ReadResult) -> Iterator[Unit]:
     result.tables = 1
     for number, line in enumerate(stream, 1):
         if not line.strip():
-            obj = None
+            row = None
         else:
             try:
-                obj = _loads(line)
-            except ValueError as exc:
+                row = _flat_line(line)
+            except (ValueError, RecursionError) as exc:
                 yield from _batch(rows, first, result)
                 rows = []
-                yield Unreadable(f"line {number}: not valid JSON ({exc.msg}); read as text")
+                why = f"not valid JSON ({exc.msg})" if isinstance(exc, ValueError) else "nested too deep to parse"
+                yield Unreadable(f"line {number}: {why}; read as text")
                 # a truncated or hand-edited line still holds what it holds; offsets into the line
                 yield TextBlock(text=line.rstrip("\r\n") + "\n", byte_offset=0, encoding="utf-8", line=number,
                                 part=f"line {number} (not valid JSON)")
                 continue
-        if obj is None:
+        if row is None:
             yield from _batch(rows, first, result)
             rows = []
             continue
         if not rows:
             first = number
-        rows.append(flatten(obj))
+        rows.append(row)
         if len(rows) >= BATCH_ROWS:
             yield from _batch(rows, first, result)
             rows = []
     yield from _batch(rows, first, result)
+
+
+def _flat_line(line: str) -> dict | None:
+    """A JSON Lines line as a flat row (None for a `null` line). Raises ValueError for invalid JSON
+    and RecursionError for JSON nested deeper than the parser or `flatten` can go."""
+    obj = _loads(line)
+    return None if obj is None else flatten(obj)
 
 
 _JSON_SPACE = np.frombuffer(b" \t\r", dtype=np.uint8)
@@ -166,7 +174,7 @@ def _arrow_lines(doc: Document, encoding: str, result: ReadResult) -> Iterator[U
     try:
         firsts = [_loads(body[a:b].decode("utf-8")) for a, b in
                   zip(starts[::BATCH_ROWS].tolist(), stops[::BATCH_ROWS].tolist())]
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
     names = list(firsts[0]) if isinstance(firsts[0], dict) else []
     if not names or "" in names or any(not isinstance(f, dict) or list(f) != names for f in firsts):
@@ -230,13 +238,14 @@ def _whole(doc: Document, stream, result: ReadResult) -> Iterator[Unit]:
         return
     try:
         value = json.loads(stream.read())
-    except ValueError as exc:
-        yield Unreadable(f"not valid JSON ({exc}); read as text")
+        tables = [(table, [flatten(r) for r in records]) for table, records in tables_of(value)]
+    except (ValueError, RecursionError) as exc:
+        why = "nested too deep to parse" if isinstance(exc, RecursionError) else f"not valid JSON ({exc})"
+        yield Unreadable(f"{why}; read as text")
         yield from text.read_encoded(doc, result, result.encoding)
         return
     named: dict[str, None] = {}
-    for table, records in tables_of(value):
-        flat = [flatten(r) for r in records]
+    for table, flat in tables:
         columns = list(dict.fromkeys(k for r in flat for k in r))
         yield from table_batches(result, table, columns, ([r.get(c) for c in columns] for r in flat))
         named.update(dict.fromkeys(p for c in columns for p in c.split(".") if _NUMBERED.search(p)))

@@ -21,6 +21,8 @@ from .common import BATCH_ROWS, document_encoding
 from .header import column_names
 
 CHUNK_CHARS = 1 << 20
+MAX_STATEMENT_CHARS = 4 << 20   # mysqldump writes INSERTs of 1 MiB (--net-buffer-length)
+PIECE_WINDOW = 64 << 10          # where an over-long statement's piece may end at a separator
 
 _IDENT = r"(?:`[^`]+`|\"[^\"]+\"|\[[^\]]+\]|[\w$]+)"
 _NAME = rf"({_IDENT}(?:\s*\.\s*{_IDENT})?)"
@@ -84,6 +86,7 @@ class _Scanner:
         self.buf = ""
         self.pos = 0
         self.eof = False
+        self.cut = False    # the last statement returned was cut at `MAX_STATEMENT_CHARS`, not ended
 
     def _more(self) -> int:
         """Append the next chunk, dropping consumed text; the shift in positions, -1 at EOF."""
@@ -97,7 +100,13 @@ class _Scanner:
         return shift
 
     def statement(self) -> str | None:
-        """The next statement without its `;` (the remainder at EOF), or None at the end."""
+        """The next statement without its `;` (the remainder at EOF), or None at the end.
+
+        A statement longer than `MAX_STATEMENT_CHARS` is returned in pieces of about that size,
+        each with `cut` set; the piece that ends it has `cut` clear. Memory and time stay linear
+        in the input whatever it holds (no `;`, a string or comment that never closes).
+        """
+        self.cut = False
         i = self.pos
         while True:
             m = _SPECIAL.search(self.buf, _PLAIN.match(self.buf, i).end())
@@ -114,10 +123,20 @@ class _Scanner:
                     i = end
                     continue
                 resume = start
+            if len(self.buf) - self.pos >= MAX_STATEMENT_CHARS:
+                return self._piece()
             shift = self._more()
             if shift < 0:
                 return self._tail()
             i = resume - shift
+
+    def _piece(self) -> str:
+        """The buffered text of an over-long statement up to its last separator (`,`, `)`, white
+        space, so that no value is cut in two), consumed; scanning goes on after it afresh."""
+        end = 1 + max(self.buf.rfind(c, max(self.pos, len(self.buf) - PIECE_WINDOW)) for c in ",) \n\t")
+        end = end if end > self.pos else len(self.buf)
+        piece, self.pos, self.cut = self.buf[self.pos:end], end, True
+        return piece
 
     def _skip(self, tok: str, start: int) -> int:
         """End of the string or comment opened by `tok` at `start`; -1 if not in the buffer."""
@@ -141,6 +160,9 @@ class _Scanner:
         self.pos = nl + 1 if nl >= 0 else len(self.buf)
         while True:
             nl = self.buf.find("\n", self.pos)
+            if nl < 0 and len(self.buf) - self.pos >= MAX_STATEMENT_CHARS:   # an over-long line: as it is
+                yield self._piece()
+                continue
             if nl < 0:
                 if self._more() >= 0:
                     continue
@@ -168,7 +190,12 @@ class _Dump:
         self.count = 0
 
     def units(self) -> Iterator[Unit]:
+        long = False    # in a statement over `MAX_STATEMENT_CHARS`
         while (stmt := self.scanner.statement()) is not None:
+            if long or self.scanner.cut:
+                yield from self._long_statement(stmt, long)
+                long = self.scanner.cut
+                continue
             self.count += 1
             lead = _LEADING_COMMENTS.match(stmt).end()
             if lead and _DATA_CHAR.search(stmt, 0, lead):   # a comment may name who exported what
@@ -178,6 +205,15 @@ class _Dump:
                 yield from self._statement(stmt)
         for table in list(self.pending):
             yield from self._flush(table)
+
+    def _long_statement(self, piece: str, more: bool) -> Iterator[Unit]:
+        """A piece of a statement over `MAX_STATEMENT_CHARS` (`more`: not its first), as text."""
+        if not more:
+            self.count += 1
+            yield Unreadable(f"statement {self.count}: over {MAX_STATEMENT_CHARS} characters without a `;`; "
+                             "read as text, not as rows")
+        if piece.strip():
+            yield TextBlock(text=piece, byte_offset=0, encoding="utf-8", part=f"statement {self.count}")
 
     def _statement(self, stmt: str) -> Iterator[Unit]:
         if m := _INSERT.match(stmt):
