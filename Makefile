@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install clean bench bench-deps chromium
+.PHONY: demo test fuzz install clean bench bench-deps chromium
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -24,6 +24,10 @@ chromium:
 test: $(STAMP) chromium
 	$(BIN)/python -m pytest
 	$(BIN)/python tests/realworld.py
+
+# The fuzzing harness (tests/fuzz) with many random examples per seed; `make test` runs it briefly.
+fuzz: $(STAMP)
+	$(BIN)/python -m pytest tests/fuzz --hypothesis-profile=fuzz
 
 bench-deps:
 	command -v rg >/dev/null && command -v valgrind >/dev/null || (apt-get update -qq && apt-get install -y -qq ripgrep valgrind)

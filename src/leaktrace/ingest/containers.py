@@ -508,56 +508,12 @@ def _single_members(doc: Document, fmt: str, spool: _Spool) -> Iterator[Item]:
 
 
 def _7z_members(doc: Document, fmt: str, spool: _Spool) -> Iterator[Item]:
-    import py7zr
-    from py7zr.io import Py7zIO, WriterFactory
+    from . import sevenzip
 
-    class SpoolIO(Py7zIO):
-        def __init__(self) -> None:
-            self.f = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
-            self.n = 0
-
-        def write(self, s) -> int:
-            self.n += len(s)
-            spool._check(self.n, None)
-            return self.f.write(s)
-
-        def read(self, size=None) -> bytes:
-            return self.f.read(-1 if size is None else size)
-
-        def seek(self, offset: int, whence: int = 0) -> int:
-            return self.f.seek(offset, whence)
-
-        def flush(self) -> None:
-            self.f.flush()
-
-        def size(self) -> int:
-            return self.n
-
-    class Factory(WriterFactory):
-        def __init__(self) -> None:
-            self.products: dict[str, SpoolIO] = {}
-
-        def create(self, filename: str) -> Py7zIO:
-            self.products[filename] = SpoolIO()
-            return self.products[filename]
-
-    try:
-        with py7zr.SevenZipFile(doc.open()) as zf:
-            if zf.needs_password():
-                yield Failed("", "encrypted 7z archive (password required)")
-                return
-            infos = [i for i in zf.list() if not i.is_directory]
-            factory = Factory()
-            zf.extract(factory=factory)
-    except LimitExceeded as exc:
-        yield Failed("", str(exc))
-        return
-    except Exception as exc:  # py7zr raises many kinds for damaged input
-        yield Failed("", f"damaged 7z: {type(exc).__name__}: {exc}")
-        return
-    for info in infos:
-        product = factory.products.get(info.filename)
-        if product is None:
-            yield Failed(info.filename, "member not extracted", info.uncompressed)
+    for entry in sevenzip.members(doc.open(), lambda n: spool._check(n, None)):
+        if isinstance(entry, Failed):
+            yield entry
             continue
-        yield _member(doc, info.filename, product.f)
+        member = _member(doc, *entry)
+        spool.budget[0] -= member.size
+        yield member
