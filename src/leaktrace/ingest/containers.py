@@ -515,5 +515,10 @@ def _7z_members(doc: Document, fmt: str, spool: _Spool) -> Iterator[Item]:
             yield entry
             continue
         member = _member(doc, *entry)
-        spool.budget[0] -= member.size
+        spool.budget.bytes_left -= member.size
+        try:
+            spool.budget.take_member()
+        except LimitExceeded as exc:
+            yield Failed(entry[0], str(exc), member.size)
+            return
         yield member
