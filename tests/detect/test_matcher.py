@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import random
-from pathlib import Path
 
 import pytest
 
+from eval_helpers import EVAL_DEV
 from leaktrace.detect import matcher
 from leaktrace.detect.normalize import fold, for_matching
 
 pytestmark = pytest.mark.skipif(matcher.hyperscan is None, reason="hyperscan not installed")
 
-DEV = Path("/work/shared/eval/dev/evidence")
+DEV = EVAL_DEV / "evidence"
 
 TRICKY = [
     "任务号 12345678901234567890 结束",

@@ -6,15 +6,15 @@ import csv
 import datetime
 import json
 import random
-from pathlib import Path
 
 import pytest
 from stdnum import luhn
 from stdnum.iso7064 import mod_11_2
 
+from eval_helpers import EVAL_DEV
 from leaktrace.identifiers import InvalidIdentifier
 
-DEV = Path("/work/shared/eval/dev")
+DEV = EVAL_DEV
 needs_dev = pytest.mark.skipif(not DEV.is_dir(), reason="dev case not available")
 
 

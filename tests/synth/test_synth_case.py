@@ -13,11 +13,12 @@ from pathlib import Path
 
 import pytest
 
+from eval_helpers import SCORER
 from leaktrace.synth import generate, ids
 from leaktrace.synth.persons import make_person
 from synth_scan import documents, scan
 
-SCORE = Path("/work/shared/eval/score.py")
+SCORE = SCORER
 PERSONS = 1200
 
 
