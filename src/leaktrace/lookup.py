@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 from . import identifiers
 from .case.store import CaseStore
+from .engines import open_engine
 from .export import mask_value
 from .identifiers import PERSON_KEYS
-from .records.sources import key_id, key_id_from_columns
 
 
 @dataclass
@@ -44,31 +44,32 @@ def lookup(store: CaseStore, value: str) -> tuple[list[str], list[Place]]:
     keys = keys_of(value)
     if not keys:
         raise ValueError("not a valid identifier of any person-key type (resident ID, mobile, card, e-mail, ...)")
-    with store.connect() as con:
+    with open_engine(store) as engine:
+        d = engine.dialect
         persons = store.derived("person_of")
         if persons:
-            kid = key_id_from_columns()
-            rows = con.execute(f"""
+            kid = d.key_id_from_columns()
+            rows = engine.rows(f"""
                 WITH p AS (SELECT * FROM read_parquet('{persons}')),
                 ks AS (SELECT {kid} AS k FROM p WHERE person IN
-                         (SELECT person FROM p WHERE {kid} IN (SELECT {key_id('unnest(?)')})))
+                         (SELECT person FROM p WHERE {kid} IN (SELECT {d.key_id('unnest(?)')})))
                 SELECT DISTINCT key FROM (
                   SELECT unnest(string_split(ids, ';')) AS key FROM records WHERE ids IS NOT NULL
                   UNION ALL SELECT unnest(string_split(ids, ';')) FROM ref_records WHERE ids IS NOT NULL)
-                WHERE {key_id('key')} IN (SELECT k FROM ks)""", [keys]).fetchall()
+                WHERE {d.key_id('key')} IN (SELECT k FROM ks)""", [keys])
             keys = sorted(set(keys) | {r[0] for r in rows})
         cats = store.derived("record_persons")
         cat_join = (f"LEFT JOIN read_parquet('{cats}') c ON c.path = r.path AND c.record = r.record"
                     if cats else "LEFT JOIN (SELECT NULL AS path, NULL AS record, NULL AS category) c ON false")
-        recs = con.execute(f"""
+        recs = engine.rows(f"""
             SELECT r.holder, r.path, r.locator, c.category, r.ids, r.other_ids
             FROM records r {cat_join}
             WHERE list_has_any(string_split(coalesce(r.ids, ''), ';'), ?)
-            ORDER BY r.holder, r.path, r.record""", [keys]).fetchall()
-        found = con.execute("""
+            ORDER BY r.holder, r.path, r.record""", [keys])
+        found = engine.rows("""
             SELECT DISTINCT f.holder, f.path, f.locator, f.type || ':' || f.value
             FROM findings f WHERE f.type || ':' || f.value IN (SELECT unnest(?))
-            ORDER BY 1, 2, 3""", [keys]).fetchall()
+            ORDER BY 1, 2, 3""", [keys])
     places = []
     keyset = set(keys)
     for holder, path, locator, category, ids, other in recs:

@@ -6,6 +6,7 @@ import random
 
 import duckdb
 
+from leaktrace.engines.duckdb import DuckDBEngine
 from leaktrace.resolve.persons import resolve_persons
 
 
@@ -14,7 +15,7 @@ def _components(edges: list[tuple[int, int]]) -> tuple[dict[int, int], int]:
     con.execute("CREATE TEMP TABLE key_edges (a UHUGEINT, b UHUGEINT)")
     if edges:
         con.executemany("INSERT INTO key_edges VALUES (?, ?)", edges)
-    rounds = resolve_persons(con)
+    rounds = resolve_persons(DuckDBEngine(con))
     return dict(con.execute("SELECT k::BIGINT, person::BIGINT FROM person_key").fetchall()), rounds
 
 

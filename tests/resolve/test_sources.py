@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import duckdb
 
+from leaktrace.engines.duckdb import DuckDBEngine
 from leaktrace.records.sources import match_sources, prepare_match_tables
 
 RECORDS = [  # path, record, ids, text
@@ -46,8 +47,8 @@ def _con() -> duckdb.DuckDBPyConnection:
 
 def test_best_source_per_record():
     con = _con()
-    prepare_match_tables(con)
-    match_sources(con)
+    prepare_match_tables(DuckDBEngine(con))
+    match_sources(DuckDBEngine(con))
     got = dict(con.execute("""
         SELECT r.record, s.source FROM record_source s JOIN rec r USING (rid) ORDER BY 1""").fetchall())
     # 1: the bank row shares two identifiers, the hotel one; 2: tie broken by the hotel row's text;

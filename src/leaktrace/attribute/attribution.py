@@ -21,10 +21,9 @@ from __future__ import annotations
 
 import json
 
-import duckdb
-
 from ..case.store import CaseStore
-from ..records.sources import key_id, match_sources, prepare_match_tables
+from ..engines import Engine, open_engine
+from ..records.sources import match_sources, prepare_match_tables
 from . import containment as cont
 from .canaries import canary_keys_sql
 from .lineage import find_lineage
@@ -36,11 +35,11 @@ W_CANARY = 0.1
 MIXED_SHARE = 0.15
 
 
-def _roles(con: duckdb.DuckDBPyConnection, table: str, key: str) -> dict[str, set[str]]:
-    rows = con.execute(f"""
+def _roles(engine: Engine, table: str, key: str) -> dict[str, set[str]]:
+    rows = engine.rows(f"""
         SELECT {key}, list_distinct(flatten(list(map_values(json_transform(roles, '"MAP(VARCHAR, VARCHAR)"')))))
         FROM (SELECT DISTINCT {key}, roles FROM {table} WHERE roles IS NOT NULL AND roles <> '{{}}')
-        GROUP BY {key}""").fetchall()
+        GROUP BY {key}""")
     return {k: set(v or []) for k, v in rows}
 
 
@@ -52,32 +51,33 @@ def score_of(share: float, containment: float, schema: float, canaries: int) -> 
 
 def attribute_case(store: CaseStore, exact: bool = False, sketch_min_keys: int = cont.SKETCH_MIN_KEYS) -> dict:
     """Candidate sources of every document with keyed records, plus lineage links."""
-    with store.connect() as con:
-        counts = cont.ref_key_counts(con)
+    with open_engine(store) as engine:
+        counts = cont.ref_key_counts(engine)
         large = {} if exact else {s: n for s, n in counts.items() if n >= sketch_min_keys}
         where = None
         if large:
             where = "holder NOT IN (" + ", ".join("'" + s.replace("'", "''") + "'" for s in large) + ")"
-        prepare_match_tables(con, ref_where=where)
-        match_sources(con)
-        docs = con.execute("""
+        prepare_match_tables(engine, ref_where=where)
+        match_sources(engine)
+        docs = engine.rows("""
             SELECT r.path, any_value(r.holder), count(*), count(*) FILTER (WHERE r.ids IS NOT NULL)
             FROM rec r GROUP BY r.path HAVING count(*) FILTER (WHERE r.ids IS NOT NULL) > 0
-            ORDER BY r.path""").fetchall()
-        pairs = con.execute(f"""
+            ORDER BY r.path""")
+        pairs = engine.rows(f"""
             WITH m AS (SELECT r.path, s.source, count(DISTINCT c.rid) AS matched
-                       FROM cand c JOIN rec r USING (rid) JOIN ref_sources s USING (sid) GROUP BY ALL),
+                       FROM candidates c JOIN rec r USING (rid) JOIN ref_sources s USING (sid) GROUP BY ALL),
                  b AS (SELECT r.path, s.source, count(*) AS best
                        FROM record_source s JOIN rec r USING (rid) GROUP BY ALL),
                  h AS (SELECT r.path, ck.source, count(DISTINCT ck.canary) AS canaries
-                       FROM rec_keys k JOIN ({canary_keys_sql()}) ck ON {key_id('ck.key')} = k.k JOIN rec r USING (rid)
+                       FROM rec_keys k JOIN ({canary_keys_sql()}) ck ON {engine.dialect.key_id('ck.key')} = k.k
+                         JOIN rec r USING (rid)
                        GROUP BY ALL)
             SELECT path, source, coalesce(m.matched, 0), coalesce(b.best, 0), coalesce(h.canaries, 0)
-            FROM m FULL JOIN b USING (path, source) FULL JOIN h USING (path, source)""").fetchall()
-        sketched = cont.sketch_containment(con, cont.ref_sketches(store, con, large)) if large else []
-        doc_roles = _roles(con, "records", "path")
-        ref_roles = _roles(con, "ref_records", "holder")
-        lineage = find_lineage(con)
+            FROM m FULL JOIN b USING (path, source) FULL JOIN h USING (path, source)""")
+        sketched = cont.sketch_containment(engine, cont.ref_sketches(store, engine, large)) if large else []
+        doc_roles = _roles(engine, "records", "path")
+        ref_roles = _roles(engine, "ref_records", "holder")
+        lineage = find_lineage(engine)
 
     cands: dict[str, dict[str, dict]] = {}
     for path, source, matched, best, canaries in pairs:

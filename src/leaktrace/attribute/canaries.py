@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..case.store import CaseStore, _now
+from ..engines import open_engine
 from ..identifiers import cn_id, cn_mobile, email
 from ..synth import ids as synth_ids
 from ..synth.persons import REGIONS, make_name
@@ -67,12 +68,12 @@ def make_canaries(source: str, n: int, domain: str, seed: int = 0,
 
 def case_keys(store: CaseStore) -> set[str]:
     """Every identifier key of the case (evidence, references and canaries), to avoid collisions."""
-    with store.connect() as con:
-        rows = con.execute("""
+    with open_engine(store) as engine:
+        rows = engine.rows("""
             SELECT DISTINCT unnest(string_split(ids, ';')) FROM (
               SELECT ids FROM records WHERE ids IS NOT NULL UNION ALL
-              SELECT ids FROM ref_records WHERE ids IS NOT NULL)""").fetchall()
-        rows += con.execute(f"SELECT unnest([{CANARY_KEYS_SQL}]) FROM canaries").fetchall()
+              SELECT ids FROM ref_records WHERE ids IS NOT NULL)""")
+        rows += engine.rows(f"SELECT unnest([{CANARY_KEYS_SQL}]) FROM canaries")
     return {k for (k,) in rows if k}
 
 

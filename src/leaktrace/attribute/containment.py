@@ -16,14 +16,13 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 from datasketch import MinHash, MinHashLSHEnsemble
 
 from ..case.store import CaseStore
-from ..records.sources import key_id
+from ..engines import Engine
 
 #: References with at least this many distinct keys are sketched instead of matched exactly.
 SKETCH_MIN_KEYS = 10_000_000
@@ -32,7 +31,7 @@ SEED = 7
 #: LSH Ensemble containment threshold for a reference to be a candidate of a document.
 LSH_THRESHOLD = 0.3
 CHUNK = 65_536
-#: Sketch input: a key as 32 bits of its key id (records.sources.key_id); named in the fingerprint.
+#: Sketch input: a key as 32 bits of its key id (the dialect's `key_id`); named in the fingerprint.
 HASH_SCHEME = "md5-low32"
 
 
@@ -53,12 +52,12 @@ def minhash(hashes: np.ndarray) -> MinHash:
     return m
 
 
-def ref_key_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+def ref_key_counts(engine: Engine) -> dict[str, int]:
     """Distinct identifier keys per registered reference."""
-    rows = con.execute("""
+    rows = engine.rows("""
         SELECT holder, count(DISTINCT key) FROM (
           SELECT holder, unnest(string_split(ids, ';')) AS key FROM ref_records WHERE ids IS NOT NULL)
-        GROUP BY holder""").fetchall()
+        GROUP BY holder""")
     return dict(rows)
 
 
@@ -74,7 +73,7 @@ def _fingerprint(store: CaseStore, source: str) -> str:
     return f"{HASH_SCHEME}:{batches}"
 
 
-def ref_sketches(store: CaseStore, con: duckdb.DuckDBPyConnection, counts: dict[str, int]) -> list[Sketch]:
+def ref_sketches(store: CaseStore, engine: Engine, counts: dict[str, int]) -> list[Sketch]:
     """Sketches of the given references, from `derived/ref_sketches.parquet` when still current,
     else built from `ref_records` and saved."""
     cached: dict[str, dict] = {}
@@ -87,11 +86,11 @@ def ref_sketches(store: CaseStore, con: duckdb.DuckDBPyConnection, counts: dict[
         fp = _fingerprint(store, source)
         row = cached.get(source)
         if not (row and row["fingerprint"] == fp and row["num_perm"] == NUM_PERM and row["seed"] == SEED):
-            hashes = con.execute(f"""
-                SELECT DISTINCT {key_hash32(key_id('key'))} AS h FROM (
+            hashes = engine.arrow(f"""
+                SELECT DISTINCT {key_hash32(engine.dialect.key_id('key'))} AS h FROM (
                   SELECT unnest(string_split(ids, ';')) AS key FROM ref_records
-                  WHERE holder = ? AND ids IS NOT NULL)""", [source]).fetchnumpy()
-            m = minhash(np.asarray(hashes["h"], dtype=np.uint32))
+                  WHERE holder = ? AND ids IS NOT NULL)""", [source])
+            m = minhash(np.asarray(hashes.column("h").to_numpy(), dtype=np.uint32))
             row = {"source": source, "keys": n, "fingerprint": fp, "num_perm": NUM_PERM, "seed": SEED,
                    "hashvalues": m.hashvalues.tolist()}
             cached[source], changed = row, True
@@ -117,7 +116,7 @@ def containment_estimate(j: float, q: int, x: int, k: int = NUM_PERM) -> tuple[f
     return min(est, 1.0), min(err, 1.0)
 
 
-def sketch_containment(con: duckdb.DuckDBPyConnection, sketches: list[Sketch]) -> list[dict]:
+def sketch_containment(engine: Engine, sketches: list[Sketch]) -> list[dict]:
     """For each document of `rec`/`rec_keys` and each sketched reference the LSH Ensemble returns:
     `{path, source, containment, error, keys}` (keys: the document's distinct keys)."""
     if not sketches:
@@ -125,9 +124,9 @@ def sketch_containment(con: duckdb.DuckDBPyConnection, sketches: list[Sketch]) -
     lsh = MinHashLSHEnsemble(threshold=LSH_THRESHOLD, num_perm=NUM_PERM, num_part=min(8, len(sketches)))
     lsh.index([(s.source, s.minhash, s.keys) for s in sketches])
     by_source = {s.source: s for s in sketches}
-    docs = con.execute(f"""
+    docs = engine.rows(f"""
         SELECT path, list(DISTINCT {key_hash32('k')}) AS hs
-        FROM rec_keys JOIN rec USING (rid) GROUP BY path ORDER BY path""").fetchall()
+        FROM rec_keys JOIN rec USING (rid) GROUP BY path ORDER BY path""")
     out = []
     for path, hs in docs:
         hashes = np.asarray(hs, dtype=np.uint32)

@@ -9,7 +9,7 @@ the newer (manifest `mtime`), else the direction is unknown. SQL over `rec`/`rec
 
 from __future__ import annotations
 
-import duckdb
+from ..engines import Engine
 
 #: Share of a document's keys found in another document to call it derived from it.
 CONTAINED = 0.9
@@ -17,16 +17,15 @@ CONTAINED = 0.9
 MIN_KEYS = 20
 
 
-def find_lineage(con: duckdb.DuckDBPyConnection) -> list[dict]:
-    """Links between documents of different holders, strongest first."""
-    con.execute("""
-        CREATE OR REPLACE TEMP TABLE doc_keys AS
+def find_lineage(engine: Engine) -> list[dict]:
+    """Links between documents of different holders, strongest first. Steps: `doc_keys(path, holder, k)`
+    (each document's distinct key ids) and `doc_size(path, holder, n)` (documents with `MIN_KEYS` or more)."""
+    engine.materialize("doc_keys", """
         SELECT DISTINCT r.path, r.holder, k.k FROM rec_keys k JOIN rec r USING (rid)""")
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE doc_size AS
+    engine.materialize("doc_size", f"""
         SELECT path, any_value(holder) AS holder, count(*) AS n FROM doc_keys GROUP BY path
         HAVING count(*) >= {MIN_KEYS}""")
-    rows = con.execute(f"""
+    rows = engine.rows(f"""
         WITH dk AS (SELECT d.* FROM doc_keys d SEMI JOIN doc_size USING (path)),
         shared AS (
           SELECT a.path AS pa, b.path AS pb, count(*) AS shared
@@ -43,7 +42,7 @@ def find_lineage(con: duckdb.DuckDBPyConnection) -> list[dict]:
         JOIN doc_size sa ON sa.path = pa JOIN doc_size sb ON sb.path = pb
         LEFT JOIN manifest ma ON ma.path = pa LEFT JOIN manifest mb ON mb.path = pb
         WHERE h.pa IS NOT NULL OR greatest(coalesce(s.shared, 0) / sa.n, coalesce(s.shared, 0) / sb.n) >= {CONTAINED}
-        ORDER BY greatest(ca, cb) DESC, pa, pb""").fetchall()
+        ORDER BY greatest(ca, cb) DESC, pa, pb""")
     links = []
     for pa, pb, ha, hb, na, nb, shared, ca, cb, same_sha, ta, tb in rows:
         a, b = {"path": pa, "holder": ha, "keys": na, "mtime": ta}, {"path": pb, "holder": hb, "keys": nb, "mtime": tb}

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ..case.store import CaseStore
 from ..detect.engine import Detector
+from ..engines import open_engine
 from ..ingest.scan import Scanner, ScanStats
 
 NAME_RE = re.compile(r"^[A-Za-z0-9_.\-\u4e00-\u9fff]+$")
@@ -34,9 +35,9 @@ def add_reference(store: CaseStore, name: str, files: list[Path], replace: bool 
 
 def list_references(store: CaseStore) -> list[dict]:
     """Each registered reference: files, rows read and records with identifiers."""
-    with store.connect() as con:
-        rows = con.execute("""
+    with open_engine(store) as engine:
+        rows = engine.rows("""
             SELECT m.holder, count(*) FILTER (WHERE m.depth = 0), sum(m.rows),
                    (SELECT count(*) FROM ref_records r WHERE r.holder = m.holder)
-            FROM ref_manifest m GROUP BY m.holder ORDER BY m.holder""").fetchall()
+            FROM ref_manifest m GROUP BY m.holder ORDER BY m.holder""")
     return [{"source": s, "files": f, "rows": r, "records": n} for s, f, r, n in rows]

@@ -34,6 +34,8 @@ from .schema import COMMIT_TABLES, SCHEMAS
 if TYPE_CHECKING:   # imported where queried: a scan of a new case never starts DuckDB
     import duckdb
 
+    from ..engines import Engine
+
 PART_RE = re.compile(r"^b(\d{6})\.([a-z_]+)(?:\.(\d+))?\.parquet$")
 # DuckDB's memory limit unless LEAKTRACE_MEMORY says otherwise.
 DUCKDB_MEMORY = "4GB"
@@ -154,7 +156,7 @@ class CaseStore:
         finally:
             con.close()
 
-    def write_derived(self, con: duckdb.DuckDBPyConnection, tables: dict[str, str], drop: tuple[str, ...] = ()) -> None:
+    def write_derived(self, engine: Engine, tables: dict[str, str], drop: tuple[str, ...] = ()) -> None:
         """Replace derived tables (recomputed by a later stage) together: every query is written to a
         temporary file first and only when all are written are they renamed into place and the tables
         in `drop` removed, so a failure leaves the earlier set whole."""
@@ -165,7 +167,7 @@ class CaseStore:
             for name, query in tables.items():
                 tmp = folder / f"{name}.parquet.tmp"
                 written.append(tmp)
-                con.execute(f"COPY ({query}) TO '{_sql_str(str(tmp))}' (FORMAT parquet, COMPRESSION zstd)")
+                engine.write_parquet(query, tmp)
         except BaseException:
             for tmp in written:
                 tmp.unlink(missing_ok=True)

@@ -19,13 +19,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import duckdb
-
 from ..case.store import CaseStore
+from ..engines import Engine, open_engine
 from ..profiles import Profile
 from ..resolve.persons import resolve_persons
 from ..resolve.shared_keys import split_edges_sql, split_shared_keys
-from .sources import drop, key_edges_sql, key_id, key_id_columns, match_sources, prepare_match_tables
+from .sources import key_edges_sql, match_sources, prepare_match_tables
 
 LINK_MODES = ("exact", "probabilistic")
 
@@ -37,7 +36,7 @@ LEAKED_SHARE = 0.5
 # ... and when records fill at least this share of its rows or lines (a chat, a log, a
 # note with a few identifiers among many lines is not a dataset).
 DENSITY = 0.5
-# SQL: the role list of `rc.roles` (roles joined by commas).
+# SQL: the role list of `count_rows.roles` (roles joined by commas).
 _ROLE_LIST = "CASE WHEN roles = '' THEN [] ELSE string_split(roles, ',') END"
 
 
@@ -52,95 +51,93 @@ class Counts:
         return {"profile": self.profile, "holders": self.holders, "persons": self.persons, "linkage": self.linkage}
 
 
-def prepare(con: duckdb.DuckDBPyConnection, profile: Profile, link: str = "exact",
+def prepare(engine: Engine, profile: Profile, link: str = "exact",
             link_threshold: float | None = None):
-    """Build `counted(rid, holder, dataset, person, category, valid, counted, invalid)` on `con`.
+    """Build `counted(rid, holder, did, valid, text_hash, person, source, category, counted, invalid)`
+    on `engine`.
 
     `link="probabilistic"` then merges the exact persons that Splink links at or above
     `link_threshold` (resolve/linkage.py) and returns its `LinkResult`; `exact` returns None."""
     if link not in LINK_MODES:
         raise ValueError(f"unknown link mode {link!r} (one of {', '.join(LINK_MODES)})")
-    prepare_match_tables(con)
-    _resolve(con)
-    match_sources(con, keep_ids=link != "exact")   # linkage reads reference keys again
+    prepare_match_tables(engine)
+    _resolve(engine)
+    match_sources(engine, keep_ids=link != "exact")   # linkage reads reference keys again
     rule = profile.sql_case
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE rc AS
+    d = engine.dialect
+    # count_rows: each record with its roles (sorted, comma-joined), the key id of its first
+    # identifier `k` (its person) and a hash of its text (exact copies).
+    engine.materialize("count_rows", f"""
         SELECT rid, did, holder, row, valid, array_to_string(list_sort(roles_present), ',') AS roles,
-               {key_id("string_split(ids, ';')[1]")} AS k, hash(text) AS th
+               {d.key_id("string_split(ids, ';')[1]")} AS k, {d.hash64('text')} AS text_hash
         FROM rec""")
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE roles_category AS
-        SELECT roles, {rule(_ROLE_LIST)} AS category FROM (SELECT DISTINCT roles FROM rc)""")
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE source_category AS
+    # roles_category / source_category: the rule category of a role set, of a source's roles.
+    engine.materialize("roles_category", f"""
+        SELECT roles, {rule(_ROLE_LIST)} AS category FROM (SELECT DISTINCT roles FROM count_rows)""")
+    engine.materialize("source_category", f"""
         SELECT source, {rule('roles')} AS category
         FROM (SELECT source, list_distinct(flatten(list(DISTINCT roles_present))) AS roles FROM ref GROUP BY source)""")
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE dataset_stats AS
-        SELECT did, n_valid, coalesce(n_matched, 0) AS n_matched, dense, {rule('roles')} AS category
-        FROM (SELECT did, count(*) FILTER (WHERE valid) AS n_valid,
-                     count(*) / (max(row) - min(row) + 1) >= {DENSITY} AS dense
-              FROM rc GROUP BY did)
-        JOIN (SELECT did, list_distinct(flatten(list({_ROLE_LIST}))) AS roles
-              FROM (SELECT DISTINCT did, roles FROM rc) GROUP BY did) USING (did)
-        LEFT JOIN (SELECT did, count(*) AS n_matched FROM record_source JOIN rc USING (rid) GROUP BY did)
-          USING (did)""")
-    con.execute(f"""
-        ALTER TABLE dataset_stats ADD COLUMN unknown_leak BOOLEAN;
-        UPDATE dataset_stats SET unknown_leak = dense AND n_matched = 0 AND n_valid >= {MIN_UNKNOWN_DATASET}""")
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE counted AS
-        SELECT r.rid, r.holder, r.did, r.valid, r.th, p.person,
+    # dataset_stats: per dataset its valid and matched rows, density, rule category, and whether
+    # it is a leak of unknown origin.
+    engine.materialize("dataset_stats", f"""
+        SELECT *, dense AND n_matched = 0 AND n_valid >= {MIN_UNKNOWN_DATASET} AS unknown_leak FROM (
+          SELECT did, n_valid, coalesce(n_matched, 0) AS n_matched, dense, {rule('roles')} AS category
+          FROM (SELECT did, count(*) FILTER (WHERE valid) AS n_valid,
+                       count(*) / (max(row) - min(row) + 1) >= {DENSITY} AS dense
+                FROM count_rows GROUP BY did)
+          JOIN (SELECT did, list_distinct(flatten(list({_ROLE_LIST}))) AS roles
+                FROM (SELECT DISTINCT did, roles FROM count_rows) GROUP BY did) USING (did)
+          LEFT JOIN (SELECT did, count(*) AS n_matched FROM record_source JOIN count_rows USING (rid) GROUP BY did)
+            USING (did))""")
+    engine.materialize("counted", f"""
+        SELECT r.rid, r.holder, r.did, r.valid, r.text_hash, p.person,
                s.source, coalesce(rcat.category, sc.category, d.category, '{profile.default}') AS category,
                r.valid AND (s.source IS NOT NULL OR d.unknown_leak) AS counted,
                NOT r.valid AND d.dense AND (d.n_matched >= {LEAKED_SHARE} * d.n_valid AND d.n_matched > 0
                                             OR d.unknown_leak) AS invalid
-        FROM rc r
+        FROM count_rows r
         JOIN dataset_stats d USING (did)
         JOIN roles_category rcat USING (roles)
         LEFT JOIN record_source s USING (rid)
         LEFT JOIN source_category sc USING (source)
         LEFT JOIN split_rec sr USING (rid, k)
         LEFT JOIN person_of p ON p.k = coalesce(sr.node, r.k)""")
-    drop(con, "rc", "roles_category")
+    engine.drop("count_rows", "roles_category")
     if link == "exact":
         return None
     from ..resolve.linkage import DEFAULT_THRESHOLD, apply_links, link_persons
 
-    result = link_persons(con, DEFAULT_THRESHOLD if link_threshold is None else link_threshold)
-    apply_links(con)
+    result = link_persons(engine, DEFAULT_THRESHOLD if link_threshold is None else link_threshold)
+    apply_links(engine)
     return result
 
 
-def _resolve(con: duckdb.DuckDBPyConnection) -> None:
-    """`person_of(k, person)`: every key id (and split-key node) with its person, numbered 1, 2, …"""
-    split_shared_keys(con)
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE key_edges AS
+def _resolve(engine: Engine) -> None:
+    """`person_of(k, person)`: every key id (and split-key node) with its person, numbered 1, 2, …
+    Steps: `key_edges(a, b)` (key ids on one row), `person_key` (resolve/persons.py), `node_root(k, root)`."""
+    split_shared_keys(engine)
+    engine.materialize("key_edges", f"""
         {key_edges_sql('rec_ids', 'rid', 'split_rec')} UNION ALL {key_edges_sql('ref_ids', 'fid', 'split_ref')}
         UNION ALL {split_edges_sql()}""")
-    resolve_persons(con)
-    con.execute("""
-        CREATE OR REPLACE TEMP TABLE node_root AS
+    resolve_persons(engine)
+    engine.materialize("node_root", """
         SELECT k, coalesce(p.person, k) AS root
         FROM (SELECT k FROM rec_keys UNION SELECT k FROM ref_keys
               UNION SELECT node FROM split_rec UNION SELECT node FROM split_ref)
         LEFT JOIN person_key p USING (k)""")
-    con.execute("""
-        CREATE OR REPLACE TEMP TABLE person_of AS
+    engine.materialize("person_of", """
         SELECT n.k, r.person FROM node_root n
         JOIN (SELECT root, row_number() OVER (ORDER BY root) AS person FROM (SELECT DISTINCT root FROM node_root)) r
           USING (root)""")
-    drop(con, "node_root", "key_edges", "kg", "person_key")
+    engine.drop("node_root", "key_edges", "key_graph", "person_key")
 
 
-def save_derived(store: CaseStore, con: duckdb.DuckDBPyConnection, linked: bool = False) -> None:
+def save_derived(store: CaseStore, engine: Engine, linked: bool = False) -> None:
     """Keep the resolution and categories of the last count in the case (for lookup and report);
     links of an earlier probabilistic run are removed when this count made none."""
     tables = {
         "person_of": f"""
-            SELECT {key_id_columns('k')}, person FROM (
+            SELECT {engine.dialect.key_id_columns('k')}, person FROM (
               SELECT k, person FROM person_of
               UNION SELECT s.k, p.person FROM (SELECT k, node FROM split_rec UNION SELECT k, node FROM split_ref) s
                     JOIN person_of p ON p.k = s.node)""",
@@ -150,7 +147,7 @@ def save_derived(store: CaseStore, con: duckdb.DuckDBPyConnection, linked: bool 
     }
     if linked:
         tables["possible_links"] = "SELECT * FROM possible_links"
-    store.write_derived(con, tables, drop=() if linked else ("possible_links",))
+    store.write_derived(engine, tables, drop=() if linked else ("possible_links",))
 
 
 def count_case(store: CaseStore, profile: Profile, link: str = "exact",
@@ -159,22 +156,22 @@ def count_case(store: CaseStore, profile: Profile, link: str = "exact",
 
     `link="exact"` (the default) counts persons on shared identifiers only; `probabilistic`
     also merges persons linked by Splink (reported under `linkage`)."""
-    with store.connect() as con:
-        linked = prepare(con, profile, link, link_threshold)
-        save_derived(store, con, linked is not None)
-        rows = con.execute("""
-            SELECT holder, category, count(DISTINCT person) FROM counted WHERE counted GROUP BY 1, 2""").fetchall()
-        per_holder = con.execute("""
+    with open_engine(store) as engine:
+        linked = prepare(engine, profile, link, link_threshold)
+        save_derived(store, engine, linked is not None)
+        rows = engine.rows("""
+            SELECT holder, category, count(DISTINCT person) FROM counted WHERE counted GROUP BY 1, 2""")
+        per_holder = engine.rows("""
             SELECT holder,
                    count(DISTINCT person) FILTER (WHERE counted),
                    count(*) FILTER (WHERE invalid),
                    count(*) FILTER (WHERE counted OR invalid),
                    count(*) FILTER (WHERE counted)
                      - count(DISTINCT (person, category)) FILTER (WHERE counted),
-                   count(*) FILTER (WHERE counted) - count(DISTINCT th) FILTER (WHERE counted)
-            FROM counted GROUP BY holder ORDER BY holder""").fetchall()
-        total = con.execute("SELECT count(DISTINCT person) FROM counted WHERE counted").fetchone()[0]
-        holders_all = [h for (h,) in con.execute("SELECT DISTINCT holder FROM manifest ORDER BY 1").fetchall()]
+                   count(*) FILTER (WHERE counted) - count(DISTINCT text_hash) FILTER (WHERE counted)
+            FROM counted GROUP BY holder ORDER BY holder""")
+        total = engine.scalar("SELECT count(DISTINCT person) FROM counted WHERE counted")
+        holders_all = [h for (h,) in engine.rows("SELECT DISTINCT holder FROM manifest ORDER BY 1")]
     holders: dict[str, dict] = {}
     for h in holders_all:
         holders[h] = {"records": {c: 0 for c in profile.categories}, "persons": 0, "invalid": 0,

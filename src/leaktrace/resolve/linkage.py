@@ -17,7 +17,7 @@ sampling and m by EM when the case is large enough to train (and the estimates a
 sane); otherwise, and for any comparison whose estimates are not, fixed priors are used.
 Pairs at or above the threshold are clustered (connected components) into merged persons.
 
-Input (temporary tables on the connection, from `records.count.prepare`): `rec`,
+Input (named steps of the engine, from `records.count.prepare`): `rec`,
 `counted(rid, person, counted, …)`, `person_of(k, person)`, `ref`, `ref_keys`, the `records` and
 `ref_records` views. Output: `possible_links(person_a, person_b, match_probability,
 match_weight, agreeing, …)` and `linked_person(person, linked)` (every counted person).
@@ -30,7 +30,7 @@ import logging
 import time
 from dataclasses import dataclass, field
 
-import duckdb
+from ..engines import Engine
 
 DEFAULT_THRESHOLD = 0.99
 # Fewer clusters than this: no training, fixed m/u (random pairs and EM need data).
@@ -79,25 +79,24 @@ class LinkResult:
                 "seconds": round(self.seconds, 2)}
 
 
-def build_features(con: duckdb.DuckDBPyConnection, only_counted: bool = True) -> int:
-    """Create `link_input`: one row per exact person cluster. Returns its row count."""
+def build_features(engine: Engine, only_counted: bool = True) -> int:
+    """Create `link_input`: one row per exact person cluster. Returns its row count. Steps:
+    `link_rows(person, name, fields, ids, text)` (the persons' evidence and reference rows),
+    `link_persons(person)` and `link_rows_normalised` (each row's name, address, keys, masked values)."""
     where = "WHERE c.counted" if only_counted else "WHERE c.person IS NOT NULL"
     # Evidence records of the (counted) persons, and the reference rows of those persons.
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE link_rows AS
+    engine.materialize("link_rows", f"""
         SELECT DISTINCT c.person, r.name, r.fields, r.ids, r.text
         FROM counted c JOIN rec r USING (rid)
         {where} AND c.person IS NOT NULL""")
-    con.execute("""
-        CREATE OR REPLACE TEMP TABLE link_persons AS SELECT DISTINCT person FROM link_rows""")
-    con.execute("""
+    engine.materialize("link_persons", "SELECT DISTINCT person FROM link_rows")
+    engine.run("""
         INSERT INTO link_rows
         SELECT DISTINCT po.person, f.name, f.fields, f.ids, f.text
         FROM ref_keys k JOIN person_of po USING (k) JOIN link_persons USING (person) JOIN ref f USING (fid)""")
     prov_map = ", ".join(f"'{k}': '{v}'" for k, v in PROVINCES.items())
     prov_names = "|".join(PROVINCES.values())
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE link_rows_n AS
+    engine.materialize("link_rows_normalised", f"""
         SELECT person,
                nullif(regexp_replace(coalesce(name, ''), '[\\s·.]', '', 'g'), '') AS name,
                nullif(regexp_replace(lower(coalesce(json_extract_string(fields, '$.address'), '')),
@@ -105,9 +104,8 @@ def build_features(con: duckdb.DuckDBPyConnection, only_counted: bool = True) ->
                string_split(coalesce(ids, ''), ';') AS keys,
                regexp_extract_all(coalesce(text, ''), '[0-9]{{3,6}}\\*{{3,}}[0-9]{{3}}[0-9Xx]|62[0-9]{{2}}[ *]{{6,}}[0-9]{{4}}') AS masked
         FROM link_rows""")
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE link_input AS
-        WITH k AS (SELECT person, unnest(keys) AS key FROM link_rows_n),
+    engine.materialize("link_input", f"""
+        WITH k AS (SELECT person, unnest(keys) AS key FROM link_rows_normalised),
         ids AS (
           SELECT person,
                  min(substr(key, 13, 8)) FILTER (WHERE key LIKE 'cn_id:%') AS birth_date,
@@ -119,9 +117,9 @@ def build_features(con: duckdb.DuckDBPyConnection, only_counted: bool = True) ->
           SELECT person, list_distinct(list(
                    CASE WHEN length(m) = 18 THEN 'cn_id' WHEN m LIKE '62%' THEN 'bank_card' ELSE 'cn_mobile' END
                    || upper(right(m, 4)))) AS tails
-          FROM (SELECT person, replace(unnest(masked), ' ', '') AS m FROM link_rows_n) GROUP BY person),
+          FROM (SELECT person, replace(unnest(masked), ' ', '') AS m FROM link_rows_normalised) GROUP BY person),
         txt AS (
-          SELECT person, mode(name) AS name, mode(address) AS address FROM link_rows_n GROUP BY person)
+          SELECT person, mode(name) AS name, mode(address) AS address FROM link_rows_normalised GROUP BY person)
         SELECT t.person, t.name, i.birth_date,
                coalesce(MAP {{{prov_map}}}[i.id_region],
                         regexp_extract(t.address, '^({prov_names})', 1)) AS province,
@@ -130,7 +128,7 @@ def build_features(con: duckdb.DuckDBPyConnection, only_counted: bool = True) ->
                CASE WHEN len(list_concat(coalesce(i.tails, []), coalesce(m.tails, []))) > 0
                     THEN list_distinct(list_concat(coalesce(i.tails, []), coalesce(m.tails, []))) END AS tails
         FROM txt t LEFT JOIN ids i USING (person) LEFT JOIN masked m USING (person)""")
-    return con.execute("SELECT count(*) FROM link_input").fetchone()[0]
+    return engine.scalar("SELECT count(*) FROM link_input")
 
 
 def _settings(m_u: dict[str, tuple[list[float], list[float]]], prior: float):
@@ -219,32 +217,30 @@ def _train(db_api, table: str, n: int, prior: float) -> tuple[dict, dict[str, st
     return m_u, how
 
 
-def link_persons(con: duckdb.DuckDBPyConnection, threshold: float = DEFAULT_THRESHOLD,
+def link_persons(engine: Engine, threshold: float = DEFAULT_THRESHOLD,
                  train: bool = True, only_counted: bool = True) -> LinkResult:
     """Score pairs of exact clusters and cluster those at or above `threshold`.
 
     Creates `possible_links(person_a, person_b, match_probability, match_weight, agreeing,
     name_a, name_b, birth_date_a, birth_date_b)` and `linked_person(person, linked)`."""
-    from splink import DuckDBAPI, Linker
+    from splink import Linker
 
     t0 = time.perf_counter()
     res = LinkResult(threshold=threshold)
-    n = build_features(con, only_counted=only_counted)
+    n = build_features(engine, only_counted=only_counted)
     res.clusters = n
-    _empty_outputs(con)
+    _empty_outputs(engine)
     if n < 2:
         res.seconds = time.perf_counter() - t0
         return res
     prior = min(MAX_PRIOR, 2 * PRIOR_DUPLICATE_SHARE / (n - 1))
-    # Splink runs on its own in-memory DuckDB over Arrow (it keeps lazy results open on
-    # its connection); inputs and outputs cross as Arrow tables.
-    features = con.sql("SELECT * FROM link_input").to_arrow_table()
-    lcon = duckdb.connect()
-    try:
-        lcon.register("link_arrow", features)
-        lcon.execute("CREATE TABLE link_input AS SELECT * FROM link_arrow")
-        lcon.unregister("link_arrow")
-        db_api = DuckDBAPI(connection=lcon)
+    # Splink runs in a scratch session of its own (it keeps lazy results open on it); inputs
+    # and outputs cross as Arrow tables.
+    features = engine.arrow("SELECT * FROM link_input")
+    with engine.scratch() as (scratch, db_api):
+        scratch.register_arrow("link_arrow", features)
+        scratch.run("CREATE TABLE link_input AS SELECT * FROM link_arrow")
+        scratch.unregister("link_arrow")
         if train:
             m_u, how = _train(db_api, "link_input", n, prior)
         else:
@@ -259,48 +255,45 @@ def link_persons(con: duckdb.DuckDBPyConnection, threshold: float = DEFAULT_THRE
             for level, label in enumerate(labels):
                 # gamma: the else level is 0, the best level len(levels) - 1
                 agree.append(f"CASE WHEN gamma_{comp} = {len(m_prior) - 1 - level} THEN '{label}' END")
-        links = lcon.sql(f"""
+        agreeing = scratch.dialect.list_filter(f"[{', '.join(agree)}]", "x", "x IS NOT NULL")
+        links = scratch.arrow(f"""
             SELECT least(person_l, person_r) AS person_a, greatest(person_l, person_r) AS person_b,
                    match_probability, match_weight,
-                   list_filter([{', '.join(agree)}], lambda x: x IS NOT NULL) AS agreeing,
+                   {agreeing} AS agreeing,
                    name_l AS name_a, name_r AS name_b, birth_date_l AS birth_date_a, birth_date_r AS birth_date_b
             FROM {pred.physical_name}
             WHERE match_probability >= {threshold}
-            ORDER BY match_probability DESC, person_a, person_b""").to_arrow_table()
+            ORDER BY match_probability DESC, person_a, person_b""")
         res.pairs = links.num_rows
         if res.pairs:
             cl = linker.clustering.cluster_pairwise_predictions_at_threshold(pred, threshold)
-            clusters = lcon.sql(f"""
+            clusters = scratch.arrow(f"""
                 SELECT person, min(person) OVER (PARTITION BY cluster_id) AS linked
-                FROM {cl.physical_name}""").to_arrow_table()
+                FROM {cl.physical_name}""")
         else:
             clusters = None
-    finally:
-        lcon.close()
-    con.register("_links_arrow", links)
-    con.execute("INSERT INTO possible_links SELECT * FROM _links_arrow")
-    con.unregister("_links_arrow")
+    engine.register_arrow("_links_arrow", links)
+    engine.run("INSERT INTO possible_links SELECT * FROM _links_arrow")
+    engine.unregister("_links_arrow")
     if clusters is not None:
-        con.register("_clusters_arrow", clusters)
-        con.execute("CREATE OR REPLACE TEMP TABLE linked_person AS SELECT * FROM _clusters_arrow")
-        con.unregister("_clusters_arrow")
-    res.merged = con.execute("SELECT count(*) FROM linked_person WHERE linked <> person").fetchone()[0]
+        engine.register_arrow("_clusters_arrow", clusters)
+        engine.materialize("linked_person", "SELECT * FROM _clusters_arrow")
+        engine.unregister("_clusters_arrow")
+    res.merged = engine.scalar("SELECT count(*) FROM linked_person WHERE linked <> person")
     res.seconds = time.perf_counter() - t0
     return res
 
 
-def _empty_outputs(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute("""
-        CREATE OR REPLACE TEMP TABLE possible_links (person_a UHUGEINT, person_b UHUGEINT, match_probability DOUBLE,
+def _empty_outputs(engine: Engine) -> None:
+    engine.create("possible_links", """person_a UHUGEINT, person_b UHUGEINT, match_probability DOUBLE,
             match_weight DOUBLE, agreeing VARCHAR[], name_a VARCHAR, name_b VARCHAR,
-            birth_date_a VARCHAR, birth_date_b VARCHAR)""")
-    con.execute("CREATE OR REPLACE TEMP TABLE linked_person AS SELECT person, person AS linked FROM link_input")
+            birth_date_a VARCHAR, birth_date_b VARCHAR""")
+    engine.materialize("linked_person", "SELECT person, person AS linked FROM link_input")
 
 
-def apply_links(con: duckdb.DuckDBPyConnection) -> None:
+def apply_links(engine: Engine) -> None:
     """Merge the linked clusters into persons: rewrite `counted.person` and `person_of.person`."""
     for table in ("counted", "person_of"):
-        con.execute(f"""
-            UPDATE {table} SET person = lp.linked FROM linked_person lp
-            WHERE {table}.person = lp.person AND lp.linked <> lp.person""")
+        engine.run(engine.dialect.update_from(table, "person", "lp.linked", "linked_person lp",
+                                              f"{table}.person = lp.person AND lp.linked <> lp.person"))
 

@@ -18,7 +18,7 @@ incompatible names, so such a key joins only rows of one name. Probabilistic lin
 
 from __future__ import annotations
 
-import duckdb
+from ..engines import Engine
 
 MAX_ROUNDS = 64
 
@@ -29,37 +29,34 @@ def _ordered_pair(x: str, y: str) -> str:
     return f"CASE WHEN {x} < {y} THEN {x} ELSE {y} END AS a, CASE WHEN {x} < {y} THEN {y} ELSE {x} END AS b"
 
 
-def resolve_persons(con: duckdb.DuckDBPyConnection) -> int:
-    """Create `person_key(k, person)` from `key_edges(a, b)`; returns the number of rounds."""
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE kg AS
+def resolve_persons(engine: Engine) -> int:
+    """Create `person_key(k, person)` from `key_edges(a, b)`; returns the number of rounds.
+    Steps: `key_graph(a, b)` (the edges left between current roots, a < b) and `key_hook(r, m)`
+    (this round's hooks: root r onto its smallest neighbour m); `key_graph` is left empty."""
+    engine.materialize("key_graph", f"""
         SELECT DISTINCT {_ordered_pair('a', 'b')} FROM key_edges WHERE a <> b""")
-    con.execute("""
-        CREATE OR REPLACE TEMP TABLE person_key AS
-        SELECT DISTINCT k, k AS person FROM (SELECT a AS k FROM kg UNION ALL SELECT b FROM kg)""")
+    engine.materialize("person_key", """
+        SELECT DISTINCT k, k AS person FROM (SELECT a AS k FROM key_graph UNION ALL SELECT b FROM key_graph)""")
     rounds = 0
-    while con.execute("SELECT count(*) FROM kg").fetchone()[0]:
+    while engine.scalar("SELECT count(*) FROM key_graph"):
         if rounds == MAX_ROUNDS:
             raise RuntimeError(f"identifier graph not resolved in {MAX_ROUNDS} rounds")
         rounds += 1
-        con.execute("CREATE OR REPLACE TEMP TABLE hook AS SELECT b AS r, min(a) AS m FROM kg GROUP BY b")
-        _flatten(con)
-        con.execute("""
-            CREATE OR REPLACE TEMP TABLE person_key AS
-            SELECT p.k, coalesce(h.m, p.person) AS person FROM person_key p LEFT JOIN hook h ON h.r = p.person""")
-        con.execute(f"""
-            CREATE OR REPLACE TEMP TABLE kg AS
+        engine.materialize("key_hook", "SELECT b AS r, min(a) AS m FROM key_graph GROUP BY b")
+        _flatten(engine)
+        engine.materialize("person_key", """
+            SELECT p.k, coalesce(h.m, p.person) AS person FROM person_key p LEFT JOIN key_hook h ON h.r = p.person""")
+        engine.materialize("key_graph", f"""
             SELECT DISTINCT {_ordered_pair('ra', 'rb')} FROM (
               SELECT coalesce(ha.m, g.a) AS ra, coalesce(hb.m, g.b) AS rb
-              FROM kg g LEFT JOIN hook ha ON ha.r = g.a LEFT JOIN hook hb ON hb.r = g.b)
+              FROM key_graph g LEFT JOIN key_hook ha ON ha.r = g.a LEFT JOIN key_hook hb ON hb.r = g.b)
             WHERE ra <> rb""")
-    con.execute("DROP TABLE IF EXISTS hook")
+    engine.drop("key_hook")
     return rounds
 
 
-def _flatten(con: duckdb.DuckDBPyConnection) -> None:
-    """Point every key of `hook(r, m)` (m < r) at the end of its chain of hooks."""
-    while con.execute("SELECT count(*) FROM hook h JOIN hook j ON j.r = h.m").fetchone()[0]:
-        con.execute("""
-            CREATE OR REPLACE TEMP TABLE hook AS
-            SELECT h.r, coalesce(j.m, h.m) AS m FROM hook h LEFT JOIN hook j ON j.r = h.m""")
+def _flatten(engine: Engine) -> None:
+    """Point every key of `key_hook(r, m)` (m < r) at the end of its chain of hooks."""
+    while engine.scalar("SELECT count(*) FROM key_hook h JOIN key_hook j ON j.r = h.m"):
+        engine.materialize("key_hook", """
+            SELECT h.r, coalesce(j.m, h.m) AS m FROM key_hook h LEFT JOIN key_hook j ON j.r = h.m""")

@@ -15,9 +15,7 @@ name hashes of table rows). Output:
 
 from __future__ import annotations
 
-import duckdb
-
-from ..records.sources import drop, key_id, key_id_low64
+from ..engines import Engine
 
 WEAK_KEYS = ("cn_mobile", "phone", "bank_card", "email", "iban")
 # Names compared: whitespace and name dots removed, Latin letters lower-cased, full-width `＊` as `*`.
@@ -35,42 +33,41 @@ def _weak_keys(view: str, eid: str, name: str, key: str) -> str:
         WHERE split_part(key, ':', 1) IN ({weak})"""
 
 
-def split_shared_keys(con: duckdb.DuckDBPyConnection) -> int:
-    """Create `split_rec` and `split_ref`; returns the number of keys split."""
+def split_shared_keys(engine: Engine) -> int:
+    """Create `split_rec` and `split_ref`; returns the number of keys split. Steps: `multi_named(h)`
+    (64-bit keys on rows of several raw names), `named_rows(is_ref, eid, k, name)` (those rows' weak
+    keys with normalised names) and `split_keys(k)` (keys on rows of incompatible names)."""
+    d = engine.dialect
     # Keys on table rows of more than one raw name (64 bits of the key id suffice to find
     # candidates: a collision only adds one), then those rows' weak keys, names normalised.
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE multi_named AS
-        SELECT h FROM (SELECT {key_id_low64('unnest(ks)')} AS h, nh FROM rec_ids WHERE nh IS NOT NULL
-                       UNION ALL SELECT {key_id_low64('unnest(ks)')}, nh FROM ref_ids WHERE nh IS NOT NULL)
+    engine.materialize("multi_named", f"""
+        SELECT h FROM (SELECT {d.key_id_low64('unnest(ks)')} AS h, nh FROM rec_ids WHERE nh IS NOT NULL
+                       UNION ALL SELECT {d.key_id_low64('unnest(ks)')}, nh FROM ref_ids WHERE nh IS NOT NULL)
         GROUP BY h HAVING min(nh) <> max(nh)""")
-    if not con.execute("SELECT count(*) FROM multi_named").fetchone()[0]:
-        con.execute("CREATE OR REPLACE TEMP TABLE split_rec (rid BIGINT, k UHUGEINT, node UHUGEINT)")
-        con.execute("CREATE OR REPLACE TEMP TABLE split_ref (fid BIGINT, k UHUGEINT, node UHUGEINT)")
-        drop(con, "multi_named")
+    if not engine.scalar("SELECT count(*) FROM multi_named"):
+        engine.create("split_rec", f"rid BIGINT, k {d.key_id_type}, node {d.key_id_type}")
+        engine.create("split_ref", f"fid BIGINT, k {d.key_id_type}, node {d.key_id_type}")
+        engine.drop("multi_named")
         return 0
     rows = []
     for view, eid, keys in (("rec", "rid", "rec_keys"), ("ref", "fid", "ref_keys")):
         subset = f"""(SELECT * FROM {view} SEMI JOIN (SELECT {eid} FROM {keys}
-                       WHERE {key_id_low64('k')} IN (SELECT h FROM multi_named)) USING ({eid}))"""
-        rows.append(_weak_keys(subset, eid, NAME_SQL, key_id("key")))
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE named_rows AS
+                       WHERE {d.key_id_low64('k')} IN (SELECT h FROM multi_named)) USING ({eid}))"""
+        rows.append(_weak_keys(subset, eid, NAME_SQL, d.key_id("key")))
+    engine.materialize("named_rows", f"""
         SELECT * FROM (SELECT false AS is_ref, * FROM ({rows[0]}) UNION ALL SELECT true, * FROM ({rows[1]}))
-        WHERE name IS NOT NULL AND {key_id_low64('k')} IN (SELECT h FROM multi_named)""")
-    con.execute("""
-        CREATE OR REPLACE TEMP TABLE split_keys AS
+        WHERE name IS NOT NULL AND {d.key_id_low64('k')} IN (SELECT h FROM multi_named)""")
+    engine.materialize("split_keys", """
         WITH n AS (SELECT DISTINCT k, name FROM named_rows)
         SELECT DISTINCT a.k FROM n a JOIN n b ON a.k = b.k AND a.name < b.name
         WHERE NOT (contains(b.name, '*') AND a.name LIKE replace(b.name, '*', '_')
                    OR contains(a.name, '*') AND b.name LIKE replace(a.name, '*', '_'))""")
     for table, eid, is_ref in (("split_rec", "rid", "false"), ("split_ref", "fid", "true")):
-        con.execute(f"""
-            CREATE OR REPLACE TEMP TABLE {table} AS
-            SELECT DISTINCT eid AS {eid}, k, {key_id("k::VARCHAR || '|' || name")} AS node
+        engine.materialize(table, f"""
+            SELECT DISTINCT eid AS {eid}, k, {d.key_id("k::VARCHAR || '|' || name")} AS node
             FROM named_rows SEMI JOIN split_keys USING (k) WHERE is_ref = {is_ref}""")
-    n = con.execute("SELECT count(*) FROM split_keys").fetchone()[0]
-    drop(con, "multi_named", "named_rows", "split_keys")
+    n = engine.scalar("SELECT count(*) FROM split_keys")
+    engine.drop("multi_named", "named_rows", "split_keys")
     return n
 
 
