@@ -48,9 +48,10 @@ def lookup(store: CaseStore, value: str) -> tuple[list[str], list[Place]]:
         d = engine.dialect
         persons = store.derived("person_of")
         if persons:
+            engine.read_parquet("person_of", persons)
             kid = d.key_id_from_columns()
             rows = engine.rows(f"""
-                WITH p AS (SELECT * FROM read_parquet('{persons}')),
+                WITH p AS (SELECT * FROM person_of),
                 ks AS (SELECT {kid} AS k FROM p WHERE person IN
                          (SELECT person FROM p WHERE {kid} IN (SELECT {d.key_id('unnest(?)')})))
                 SELECT DISTINCT key FROM (
@@ -59,7 +60,9 @@ def lookup(store: CaseStore, value: str) -> tuple[list[str], list[Place]]:
                 WHERE {d.key_id('key')} IN (SELECT k FROM ks)""", [keys])
             keys = sorted(set(keys) | {r[0] for r in rows})
         cats = store.derived("record_persons")
-        cat_join = (f"LEFT JOIN read_parquet('{cats}') c ON c.path = r.path AND c.record = r.record"
+        if cats:
+            engine.read_parquet("record_persons", cats)
+        cat_join = ("LEFT JOIN record_persons c ON c.path = r.path AND c.record = r.record"
                     if cats else "LEFT JOIN (SELECT NULL AS path, NULL AS record, NULL AS category) c ON false")
         recs = engine.rows(f"""
             SELECT r.holder, r.path, r.locator, c.category, r.ids, r.other_ids

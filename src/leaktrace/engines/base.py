@@ -121,6 +121,10 @@ class Engine(ABC):
         """Write the result of a query to one Parquet file (zstd)."""
 
     @abstractmethod
+    def read_parquet(self, name: str, path: Path) -> None:
+        """Make a Parquet file (a stage's derived table) queryable as view `name`."""
+
+    @abstractmethod
     def drop(self, *names: str) -> None:
         """Drop named steps (missing ones are ignored)."""
 

@@ -102,6 +102,9 @@ class DuckDBEngine(Engine):
     def write_parquet(self, sql: str, path: Path) -> None:
         self.con.execute(f"COPY ({sql}) TO '{_sql_str(str(path))}' (FORMAT parquet, COMPRESSION zstd)")
 
+    def read_parquet(self, name: str, path: Path) -> None:
+        self.view(name, f"SELECT * FROM read_parquet('{_sql_str(str(path))}')")
+
     def drop(self, *names: str) -> None:
         for name in names:
             self.con.execute(f"DROP TABLE IF EXISTS {name}")
