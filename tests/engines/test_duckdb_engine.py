@@ -26,6 +26,8 @@ def test_steps_are_materialised_read_written_and_dropped(engine, tmp_path):
     engine.materialize("ranked", "SELECT name, n FROM people")
     engine.unregister("people")
     assert engine.count("ranked") == 3
+    engine.materialize("second", "SELECT name FROM ranked WHERE n = ?", [2])
+    assert engine.rows("SELECT * FROM second") == [("c",)]
     engine.view("big", "SELECT name FROM ranked WHERE n >= 2")
     assert engine.rows("SELECT name FROM big ORDER BY 1") == [("a",), ("c",)]
     assert engine.scalar("SELECT max(n) FROM ranked WHERE name <> ?", ["a"]) == 2

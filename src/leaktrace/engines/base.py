@@ -93,8 +93,8 @@ class Engine(ABC):
         return self.scalar(f"SELECT count(*) FROM {name}")
 
     @abstractmethod
-    def materialize(self, name: str, sql: str) -> None:
-        """Compute a query into named step `name` (replacing one of that name)."""
+    def materialize(self, name: str, sql: str, params: Sequence[Any] | None = None) -> None:
+        """Compute a query into named step `name` (replacing one of that name); `params` fill its `?`."""
 
     @abstractmethod
     def view(self, name: str, sql: str) -> None:

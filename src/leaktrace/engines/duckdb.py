@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
 import pyarrow as pa
 
-from ..case.store import _sql_str
 from .base import Dialect, Engine
 
 if TYPE_CHECKING:   # imported where used: a scan of a new case never starts DuckDB
@@ -81,8 +80,8 @@ class DuckDBEngine(Engine):
     def rows(self, sql: str, params: Sequence[Any] | None = None) -> list[tuple]:
         return self.con.execute(sql, params or []).fetchall()
 
-    def materialize(self, name: str, sql: str) -> None:
-        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}")
+    def materialize(self, name: str, sql: str, params: Sequence[Any] | None = None) -> None:
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}", params or [])
 
     def view(self, name: str, sql: str) -> None:
         self.con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS {sql}")
@@ -100,10 +99,10 @@ class DuckDBEngine(Engine):
         self.con.unregister(name)
 
     def write_parquet(self, sql: str, path: Path) -> None:
-        self.con.execute(f"COPY ({sql}) TO '{_sql_str(str(path))}' (FORMAT parquet, COMPRESSION zstd)")
+        self.con.sql(sql).write_parquet(str(path), compression="zstd")
 
     def read_parquet(self, name: str, path: Path) -> None:
-        self.view(name, f"SELECT * FROM read_parquet('{_sql_str(str(path))}')")
+        self.con.read_parquet(str(path)).create_view(name)
 
     def drop(self, *names: str) -> None:
         for name in names:
