@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from leaktrace.case.store import CaseStore
+from leaktrace.engines import open_engine
 
 
 def _leaktrace(*args: str, **env: str) -> subprocess.CompletedProcess:
@@ -50,17 +51,17 @@ def test_out_of_memory_is_a_clear_error(tmp_path):
 def test_derived_tables_are_replaced_together(tmp_path):
     """A failure while writing one derived table leaves the earlier set whole and no temporary file."""
     store = CaseStore(_case(tmp_path))
-    with store.connect() as con:
-        store.write_derived(con, {"a": "SELECT 1 AS x", "b": "SELECT 2 AS y"})
+    with open_engine(store) as engine:
+        store.write_derived(engine, {"a": "SELECT 1 AS x", "b": "SELECT 2 AS y"})
         try:
-            store.write_derived(con, {"a": "SELECT 10 AS x", "b": "SELECT error('stopped') AS y"}, drop=("b",))
+            store.write_derived(engine, {"a": "SELECT 10 AS x", "b": "SELECT error('stopped') AS y"}, drop=("b",))
         except Exception as exc:  # noqa: BLE001 - the error of the second table
             assert "stopped" in str(exc)
         else:
             raise AssertionError("the failing query did not raise")
-        assert con.execute(f"SELECT x FROM '{store.derived('a')}'").fetchall() == [(1,)]
-        assert con.execute(f"SELECT y FROM '{store.derived('b')}'").fetchall() == [(2,)]
+        assert engine.rows(f"SELECT x FROM '{store.derived('a')}'") == [(1,)]
+        assert engine.rows(f"SELECT y FROM '{store.derived('b')}'") == [(2,)]
         assert sorted(p.name for p in (store.root / "derived").iterdir()) == ["a.parquet", "b.parquet"]
-        store.write_derived(con, {"a": "SELECT 10 AS x"}, drop=("b",))
+        store.write_derived(engine, {"a": "SELECT 10 AS x"}, drop=("b",))
         assert store.derived("b") is None
-        assert con.execute(f"SELECT x FROM '{store.derived('a')}'").fetchall() == [(10,)]
+        assert engine.rows(f"SELECT x FROM '{store.derived('a')}'") == [(10,)]
