@@ -34,6 +34,7 @@ def test_steps_are_materialised_read_written_and_dropped(engine, tmp_path):
     engine.write_parquet("SELECT * FROM ranked ORDER BY n", tmp_path / "r.parquet")
     assert pq.read_table(tmp_path / "r.parquet").column("name").to_pylist() == ["b", "c", "a"]
     assert engine.arrow("SELECT n FROM ranked WHERE name = ?", ["c"]).column("n").to_pylist() == [2]
+    assert engine.numpy("SELECT n FROM ranked WHERE n > ? ORDER BY n", [1])["n"].tolist() == [2, 3]
     engine.read_parquet("ranked_again", tmp_path / "r.parquet")
     assert engine.rows("SELECT name FROM ranked_again WHERE n = 1") == [("b",)]
     engine.drop("ranked", "never_made")

@@ -86,11 +86,11 @@ def ref_sketches(store: CaseStore, engine: Engine, counts: dict[str, int]) -> li
         fp = _fingerprint(store, source)
         row = cached.get(source)
         if not (row and row["fingerprint"] == fp and row["num_perm"] == NUM_PERM and row["seed"] == SEED):
-            hashes = engine.arrow(f"""
+            hashes = engine.numpy(f"""
                 SELECT DISTINCT {key_hash32(engine.dialect.key_id('key'))} AS h FROM (
                   SELECT unnest(string_split(ids, ';')) AS key FROM ref_records
                   WHERE holder = ? AND ids IS NOT NULL)""", [source])
-            m = minhash(np.asarray(hashes.column("h").to_numpy(), dtype=np.uint32))
+            m = minhash(np.asarray(hashes["h"], dtype=np.uint32))
             row = {"source": source, "keys": n, "fingerprint": fp, "num_perm": NUM_PERM, "seed": SEED,
                    "hashvalues": m.hashvalues.tolist()}
             cached[source], changed = row, True

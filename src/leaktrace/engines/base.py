@@ -15,6 +15,7 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any, Sequence
 
+import numpy as np
 import pyarrow as pa
 
 
@@ -107,6 +108,10 @@ class Engine(ABC):
     @abstractmethod
     def arrow(self, sql: str, params: Sequence[Any] | None = None) -> pa.Table:
         """The result of a query as an Arrow table."""
+
+    @abstractmethod
+    def numpy(self, sql: str, params: Sequence[Any] | None = None) -> dict[str, np.ndarray]:
+        """The result of a query as one NumPy array per column."""
 
     @abstractmethod
     def register_arrow(self, name: str, data: pa.Table) -> None:

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
+import numpy as np
 import pyarrow as pa
 
 from .base import Dialect, Engine
@@ -91,6 +92,9 @@ class DuckDBEngine(Engine):
 
     def arrow(self, sql: str, params: Sequence[Any] | None = None) -> pa.Table:
         return self.con.sql(sql, params=params or None).to_arrow_table()
+
+    def numpy(self, sql: str, params: Sequence[Any] | None = None) -> dict[str, np.ndarray]:
+        return self.con.execute(sql, params or []).fetchnumpy()
 
     def register_arrow(self, name: str, data: pa.Table) -> None:
         self.con.register(name, data)
