@@ -1,5 +1,6 @@
 """DOCX, PDF, HTML, e-mail, vCard, plain text, empty and binary documents; sniffing."""
 
+import base64
 import codecs
 from email.message import EmailMessage
 
@@ -220,6 +221,33 @@ def test_eml_inline_named_file_and_forwarded_message(write):
     assert any("15572422383" in t for t in parts.values()) and any("13900139000" in t for t in parts.values())
 
 
+@pytest.mark.parametrize("header", [b"To: " + b"(" * 1_000_000 + b"\n",                  # nested comments
+                                    b"X-Note: a\n" + b" 1\n" * 350_000,                # folded 350,000 times
+                                    b"Subject: " + b"=?utf-8?q?a?= " * 80_000 + b"\n"])  # 80,000 encoded words
+def test_hostile_headers_are_read_in_linear_time(write, header):
+    """The default policy's header parser recursed through 1 GiB on `((((` and was quadratic on folds."""
+    import time
+
+    data = b"From: seller@example.com\n" + header + b"Content-Type: text/plain\n\n13800138000\n"
+    start = time.process_time()
+    fmt, units, _ = read_all(write("m.eml", data))
+    assert time.process_time() - start < 8
+    parts = {b.part: b.text for b in texts(units)}
+    assert not unreadables(units) and "seller@example.com" in parts["headers"]
+    assert "13800138000" in parts["body 1 (text/plain)"]
+
+
+def test_header_encoded_words_and_raw_gbk_are_decoded():
+    from leaktrace.ingest.formats.email import header_text
+
+    name = "张三丰".encode("gbk")   # a character split between two encoded words
+    split = f"=?GBK?B?{base64.b64encode(name[:3]).decode()}?= =?gbk?B?{base64.b64encode(name[3:]).decode()}?="
+    assert header_text(split + " <a@b.cn>") == "张三丰 <a@b.cn>"
+    assert header_text("=?utf-8?q?=E5=BC=A0_San?=\r\n =?utf-8?b?5p2O?= x") == "张 San李 x"
+    assert header_text("李四 <c@d.cn>".encode("gbk").decode("ascii", "surrogateescape")) == "李四 <c@d.cn>"
+    assert header_text("=?bogus?B?!!?= =?x?q?") == "=?bogus?B?!!?= =?x?q?"
+
+
 def test_mbox(write):
     data = b"".join(b"From seller@example.com Thu Mar 10 10:00:00 2016\n" + _message(n) + b"\n"
                     for n in (1, 2))
@@ -257,6 +285,20 @@ def test_vcf_soft_line_breaks_and_other_properties(write):
     assert row["NOTE"] == "证件号码11010519491231002X"
     assert row["OTHER"] == ("X-IDCARD: 330304199001011234; IMPP: mailto:w5@163.com; "
                             "X-ANDROID-CUSTOM: vnd.android.cursor.item/relation 15572422383 1")
+
+
+def test_vcf_long_soft_broken_value_is_read_in_linear_time(write):
+    """A quoted-printable value broken over 250,000 lines (joining them took minutes: quadratic)."""
+    import time
+
+    data = (b"BEGIN:VCARD\nVERSION:2.1\nFN:a\nNOTE;ENCODING=QUOTED-PRINTABLE:" + b"=41=\n" * 250_000
+            + b"x\nTEL:13800138000\nEND:VCARD\n" + b"BEGIN:VCARD\nFN:b\n TAIL\nEND:VCARD\n")
+    start = time.process_time()
+    _, units, result = read_all(write("c.vcf", data))
+    assert time.process_time() - start < 6
+    rows = [dict(zip(b.columns, r)) for b in tables(units) for r in b.rows]
+    assert rows[0]["NOTE"] == "A" * 250_000 + "x" and rows[0]["TEL"] == "13800138000"
+    assert rows[1]["FN"] == "bTAIL" and result.rows == 2
 
 
 def test_text_offsets(write):
