@@ -28,6 +28,31 @@ def test_docx(tmp_path):
     assert batch.columns == ["姓名", "手机号"] and batch.rows == [["李四", "15572422383"]]
 
 
+def test_docx_with_an_oversized_part_is_reported_not_loaded(tmp_path, monkeypatch):
+    """Parts are loaded whole by python-docx: a part declaring more than the limit (a bomb) is not."""
+    import zipfile
+
+    import docx
+
+    from leaktrace.ingest.formats import docx as docx_reader
+
+    d = docx.Document()
+    d.add_paragraph("客户资料：张三 13800138000")
+    path = tmp_path / "a.docx"
+    d.save(path)
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("word/header9.xml", b"<w:hdr>" + b" " * (3 << 20) + b"</w:hdr>")   # 3 MiB, deflated to 3 KiB
+    monkeypatch.setattr(docx_reader, "MAX_XML_PART", 2 << 20)
+    fmt, units, _ = read_all(path)
+    assert fmt == "docx" and not texts(units)
+    assert unreadables(units)[0].reason.startswith("DOCX not read: part word/header9.xml declares 3145")
+    monkeypatch.setattr(docx_reader, "MAX_XML_PART", 4 << 20)
+    monkeypatch.setattr(docx_reader, "MAX_PARTS_BYTES", 3 << 20)
+    assert "parts declare" in unreadables(read_all(path)[1])[0].reason
+    monkeypatch.setattr(docx_reader, "MAX_PARTS_BYTES", 8 << 20)
+    assert "13800138000" in texts(read_all(path)[1])[0].text
+
+
 def test_docx_text_beyond_plain_runs(tmp_path):
     import docx
     from docx.oxml import parse_xml

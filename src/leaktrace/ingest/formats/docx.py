@@ -19,6 +19,8 @@ from .common import table_batches
 from .header import column_names, detect_layout
 
 BLOCK_CHARS = 64 << 10
+MAX_XML_PART = 128 << 20      # an XML part (parsed whole by lxml) of more is not read
+MAX_PARTS_BYTES = 1 << 30     # nor a document whose parts (all loaded by python-docx) add up to more
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _TEXT_TAGS = {W + "t": None, W + "tab": "\t", W + "br": "\n", W + "cr": "\n"}
 _SIDE_PARTS = re.compile(r"word/(?:header\d*|footer\d*|footnotes|endnotes|comments)\.xml")
@@ -30,9 +32,15 @@ def read(doc: Document, result: ReadResult) -> Iterator[Unit]:
 
     try:
         with doc.open() as fh:
-            document = docx.Document(fh)
+            too_big = oversized(fh)
+            if not too_big:
+                fh.seek(0)
+                document = docx.Document(fh)
     except Exception as exc:  # noqa: BLE001 - python-docx/lxml/zip errors
         yield Unreadable(f"cannot open DOCX: {exc}")
+        return
+    if too_big:
+        yield Unreadable(f"DOCX not read: {too_big}")
         return
     result.encoding = "utf-8"
     yield from _paragraph_blocks(_body_paragraphs(document.element.body), result)
@@ -59,6 +67,23 @@ def _body_paragraphs(body) -> list[str]:
     for child in body.iterchildren(W + "p", W + "sdt"):
         out.extend([_paragraph_text(child)] if child.tag == W + "p" else map(_paragraph_text, child.iter(W + "p")))
     return out
+
+
+def oversized(fh) -> str:
+    """Why a DOCX's parts are too big to load, from the sizes its zip declares ("" when they are not).
+
+    python-docx loads every part; the zip module never expands a member beyond its declared
+    size, so declared sizes within the limits bound what is read.
+    """
+    with zipfile.ZipFile(fh) as zf:
+        infos = zf.infolist()
+    big = next((i for i in infos if i.filename.endswith((".xml", ".rels")) and i.file_size > MAX_XML_PART), None)
+    if big is not None:
+        return f"part {big.filename} declares {big.file_size} bytes, over the {MAX_XML_PART} byte limit"
+    total = sum(i.file_size for i in infos)
+    if total > MAX_PARTS_BYTES:
+        return f"its parts declare {total} bytes, over the {MAX_PARTS_BYTES} byte limit"
+    return ""
 
 
 def _side_parts(doc: Document, result: ReadResult) -> Iterator[TextBlock]:
