@@ -326,6 +326,56 @@ def test_vcf_long_soft_broken_value_is_read_in_linear_time(write):
     assert rows[1]["FN"] == "bTAIL" and result.rows == 2
 
 
+def test_vcf_cut_off_before_the_last_end_keeps_the_last_card(write):
+    _, units, result = read_all(write("c.vcf", "BEGIN:VCARD\nFN:a\nEND:VCARD\nBEGIN:VCARD\nFN:b\nTEL:13800138000\n"))
+    assert [r[:3] for r in tables(units)[0].rows] == [["a", None, None], ["b", None, "13800138000"]]
+
+
+def test_eml_unnamed_non_text_part_is_a_member(write):
+    msg = EmailMessage()
+    msg["From"] = "seller@example.com"
+    msg.set_content("见附件")
+    part = EmailMessage()
+    part.set_content(b"PK\x03\x04 13800138000", maintype="application", subtype="octet-stream")
+    del part["Content-Disposition"]
+    msg.make_mixed()
+    msg.attach(part)
+    _, units, _ = read_all(write("m.eml", msg.as_bytes()))
+    members = [u for u in units if type(u).__name__ == "Member"]
+    assert [m.name for m in members] == ["attachment-1"] and b"13800138000" in members[0].data
+
+
+def test_docx_embedded_files_are_members(tmp_path):
+    import zipfile
+
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("见附表")
+    path = tmp_path / "a.docx"
+    d.save(path)
+    with zipfile.ZipFile(path, "a") as zf:
+        zf.writestr("word/embeddings/Microsoft_Excel_Worksheet.xlsx", b"PK fake sheet 13800138000")
+    _, units, _ = read_all(path)
+    members = [u for u in units if type(u).__name__ == "Member"]
+    assert [m.name for m in members] == ["word/embeddings/Microsoft_Excel_Worksheet.xlsx"]
+    assert members[0].data == b"PK fake sheet 13800138000"
+
+
+@pytest.mark.parametrize("name,module,limit", [("p.html", "html", "MAX_HTML_BYTES"), ("d.json", "jsonfmt", "MAX_JSON_BYTES"),
+                                               ("r.rtf", "rtf", "MAX_RTF_BYTES")])
+def test_documents_too_big_for_their_reader_are_read_as_text(write, monkeypatch, name, module, limit):
+    import importlib
+
+    body = {"html": b"<html><body><p>13800138000</p>", "jsonfmt": b'{"phone": "13800138000", "x": [',
+            "rtf": b"{\\rtf1\\ansi 13800138000 "}[module] + b" " * 4096
+    monkeypatch.setattr(importlib.import_module(f"leaktrace.ingest.formats.{module}"), limit, 1024)
+    fmt, units, _ = read_all(write(name, body))
+    assert unreadables(units)[0].reason.endswith("exceeds 1024; read as plain text instead") or \
+        unreadables(units)[0].reason.endswith("byte limit; read as plain text instead")
+    assert "13800138000" in texts(units)[0].text
+
+
 def test_text_offsets(write):
     data = "第一行\r\n电话：13800138000\r\n".encode("gbk")
     _, units, result = read_all(write("a.txt", data))

@@ -9,7 +9,7 @@ from itertools import islice
 from typing import Any, Iterable, Iterator
 
 from ..decode import SAMPLE_SIZE, detect_bytes, detect_encoding
-from ..units import Document, ReadResult, TableBatch, Unreadable
+from ..units import Document, ReadResult, TableBatch, Unit, Unreadable
 from .header import widen
 
 BATCH_ROWS = 10_000
@@ -24,6 +24,14 @@ def whole_bytes(doc: Document, limit: int, what: str) -> bytes | Unreadable:
         return doc.data
     with doc.open() as fh:
         return fh.read()
+
+
+def as_text_instead(doc: Document, result: ReadResult, why: Unreadable) -> Iterator[Unit]:
+    """`why` (the document is too big for its reader), then the document read as plain text, streamed."""
+    from . import text
+
+    yield Unreadable(f"{why.reason}; read as plain text instead")
+    yield from text.read(doc, result)
 
 
 def document_encoding(doc: Document, fh) -> str:

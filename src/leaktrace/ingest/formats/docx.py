@@ -6,15 +6,17 @@ part, not the zip. A paragraph's text is all of its text: runs, hyperlinks, trac
 insertions, content controls. Top-level tables become `TableBatch`es named `table N` (a
 table nested in a cell is part of the cell's text). Page headers and footers, footnotes,
 endnotes and comments are one block each, named after their part (`word/header1.xml`).
+Embedded files (`word/embeddings/`: a worksheet, another document) are `Member`s.
 """
 
 from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from typing import Iterator
 
-from ..units import Document, ReadResult, TextBlock, Unit, Unreadable
+from ..units import Document, Member, ReadResult, TextBlock, Unit, Unreadable
 from .common import table_batches
 from .header import column_names, detect_layout
 
@@ -48,6 +50,7 @@ def read(doc: Document, result: ReadResult) -> Iterator[Unit]:
         rows = [[_all_text(cell._tc).strip("\n") for cell in row.cells] for row in table.rows]
         yield from table_rows(result, f"table {n}", rows)
     yield from _side_parts(doc, result)
+    yield from _embedded(doc)
 
 
 def _paragraph_text(p) -> str:
@@ -106,6 +109,17 @@ def _side_parts(doc: Document, result: ReadResult) -> Iterator[TextBlock]:
         if text.strip():
             result.text_bytes += len(text.encode("utf-8")) + 1
             yield TextBlock(text=text + "\n", byte_offset=0, encoding="utf-8", part=name)
+
+
+def _embedded(doc: Document) -> Iterator[Unit]:
+    """Files embedded in the document (`word/embeddings/`: a worksheet, another document) as members."""
+    try:
+        with doc.open() as fh, zipfile.ZipFile(fh) as zf:
+            for name in zf.namelist():
+                if name.startswith("word/embeddings/") and not name.endswith("/"):
+                    yield Member(name=name, data=zf.read(name))
+    except (zipfile.BadZipFile, OSError, KeyError, EOFError, zlib.error) as exc:
+        yield Unreadable(f"cannot read DOCX embedded files: {exc}")
 
 
 def _paragraph_blocks(paragraphs: list[str], result: ReadResult) -> Iterator[TextBlock]:

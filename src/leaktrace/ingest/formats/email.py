@@ -3,8 +3,8 @@
 Each message yields its headers and its text/plain and text/html bodies as
 `TextBlock`s (`part="headers"`, `part="body 1 (text/plain)"`; with an
 `msg N: ` prefix in a mailbox), offsets into the UTF-8 of that part's text.
-Attachments become `Member`s; in a mailbox their names are prefixed with
-the message number (`3/scan.xlsx`) so they stay unique.
+Attachments, and parts that are not text even when unnamed, become `Member`s; in a
+mailbox their names are prefixed with the message number (`3/scan.xlsx`) so they stay unique.
 
 Messages are parsed by the feed parser with the `compat32` policy, fed in 1 MiB chunks:
 headers are kept as written and their encoded words (`=?GBK?B?…?=`) decoded here, in linear
@@ -164,8 +164,9 @@ def _codec(charset: str) -> str:
 
 
 def _is_attachment(part: Message) -> bool:
-    """Attached, or a named file other than a plain or HTML body (an inline `list.csv`)."""
-    return part.get_content_disposition() == "attachment" or (
+    """Attached, a named file other than a plain or HTML body (an inline `list.csv`), or not text
+    (an unnamed spreadsheet is a file all the same)."""
+    return part.get_content_disposition() == "attachment" or part.get_content_maintype() != "text" or (
         part.get_filename() is not None and part.get_content_type() not in ("text/plain", "text/html"))
 
 

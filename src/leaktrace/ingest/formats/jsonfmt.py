@@ -20,7 +20,7 @@ import pyarrow.json as pajson
 from ..decode import ERRORS, bom_length, codec_of, valid_utf8
 from ..units import Document, ReadResult, TableBatch, TextBlock, Unit, Unreadable
 from . import text
-from .common import BATCH_ROWS, array_batches, cell_text, document_encoding, table_batches
+from .common import BATCH_ROWS, array_batches, as_text_instead, cell_text, document_encoding, table_batches
 
 MAX_JSON_BYTES = 256 << 20
 _NUMBERED = re.compile(r"\d{5}")   # a key part with a run of five digits may be an identifier
@@ -234,7 +234,8 @@ def _whole(doc: Document, stream, result: ReadResult) -> Iterator[Unit]:
     Invalid JSON is reported and then read as text.
     """
     if doc.size > MAX_JSON_BYTES:
-        yield Unreadable(f"JSON document of {doc.size} bytes exceeds the {MAX_JSON_BYTES} byte limit")
+        why = Unreadable(f"JSON document of {doc.size} bytes exceeds the {MAX_JSON_BYTES} byte limit")
+        yield from as_text_instead(doc, result, why)
         return
     try:
         value = json.loads(stream.read())

@@ -57,6 +57,8 @@ def parse_cards(lines: Iterable[str]) -> Iterator[dict[str, list[str]]]:
             card = None
         elif card is not None and value:
             card.setdefault(prop, []).append(_value(value, params))
+    if card:   # a file cut off before the last card's END
+        yield card
 
 
 def _logical_lines(lines: Iterable[str]) -> Iterator[str]:
