@@ -75,6 +75,8 @@ def sniff(name: str, head: bytes, opener: ZipOpener | None = None) -> str:
     if not head:
         return "empty"
     ext = extension(name)
+    if head.startswith(b"\xef\xbb\xbf%PDF-"):   # a PDF saved by a text tool with a byte-order mark
+        return "pdf"
     for magic, fmt in _MAGIC:
         if head.startswith(magic):
             if fmt == "zip":

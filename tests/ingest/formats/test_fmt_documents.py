@@ -464,6 +464,7 @@ def test_nul_padded_text_is_text_but_zeros_and_int_arrays_are_binary(write):
     ("a.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 50, "ole"),
     ("a.WPS", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 50, "ole"),
     ("a.rtf", b"{\\rtf1\\ansi x}", "rtf"),
+    ("a.txt", b"\xef\xbb\xbf%PDF-1.3\n%\xc4\xe5", "pdf"),
     ("a.db", b"SQLite format 3\x00" + b"\x00" * 50, "sqlite"),
     ("a.dat", b"<!DOCTYPE html><html>", "html"),
     ("x", b"Received: from a\nFrom: a@b.com\nSubject: hi\n\nbody", "eml"),
