@@ -98,11 +98,14 @@ def _first_line(stream) -> str:
 
 
 def _is_jsonl(first: str, size: int) -> bool:
-    """A first line that is a complete JSON object or array, in a multi-line document."""
+    """A first line that is a complete JSON object or array (or one nested too deep to parse), in a
+    multi-line document."""
     try:
         json.loads(first)
-    except (ValueError, RecursionError):
+    except ValueError:
         return False
+    except RecursionError:
+        pass
     return len(first.encode("utf-8")) < size - 4
 
 
