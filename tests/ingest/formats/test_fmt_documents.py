@@ -106,6 +106,28 @@ def test_word_97_and_wps_text_runs_at_their_byte_offsets(write):
     assert blocks[1].text == plain.decode() + "\n" and data[blocks[1].byte_offset:].startswith(plain)
 
 
+@pytest.mark.parametrize("shift", [-40, -7, 0, 3, 1000])
+def test_compound_file_is_searched_window_by_window(write, monkeypatch, shift):
+    """Runs are found whole and once whatever window boundary they cross, at their byte offsets."""
+    from leaktrace.ingest.formats import ole
+
+    monkeypatch.setattr(ole, "WINDOW", 4096)
+    monkeypatch.setattr(ole, "OVERLAP", 256)
+    utf16 = "客户张三手机13800138000".encode("utf-16-le")
+    plain = b"mail li.si@example.cn 15572422383"
+    data = bytearray(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(4 * 4096))
+    spots = {4096 + shift: utf16, 2 * 4096 + shift + 1: utf16, 3 * 4096 + shift: plain}
+    for at, run in spots.items():
+        data[at:at + len(run)] = run
+    path = write("a.doc", bytes(data))
+    windowed = sorted((b.byte_offset, b.text) for b in texts(read_all(path)[1]))
+    monkeypatch.setattr(ole, "WINDOW", 1 << 20)
+    whole = sorted((b.byte_offset, b.text) for b in texts(read_all(path)[1]))
+    assert windowed == whole
+    for at, run in spots.items():
+        assert (at, run.decode("utf-16-le" if run == utf16 else "latin-1") + "\n") in whole
+
+
 def test_text_runs_of_a_real_compound_file(tmp_path):
     import xlwt   # writes real OLE2 compound files; its strings are stored as Word's are (UTF-16LE or 8-bit)
 
