@@ -65,19 +65,39 @@ def _logical_lines(lines: Iterable[str]) -> Iterator[str]:
     """Lines with folded lines unfolded (a line that starts with a space or tab continues the one
     before, without that character) and quoted-printable soft breaks (`=` at the end of a
     quoted-printable property's line) joined to the next line; in time linear in the text."""
-    pieces: list[str] = []   # the physical lines of the logical line being read
+    line = None              # the logical line being read, in parts
     for raw in lines:
-        line = raw.rstrip("\r\n")
-        if pieces and line[:1] in (" ", "\t"):
-            pieces.append(line[1:])
-        elif pieces and pieces[-1].endswith("=") and _QP.search(pieces[0].partition(":")[0]):
-            pieces.append("\n" + line)
+        text = raw.rstrip("\r\n")
+        if line is not None and text[:1] in (" ", "\t"):
+            line.add(text[1:])
+        elif line is not None and line.last.endswith("=") and _QP.search(line.first.partition(":")[0]):
+            line.add("\n" + text)
         else:
-            if pieces:
-                yield "".join(pieces)
-            pieces = [line]
-    if pieces:
-        yield "".join(pieces)
+            if line is not None:
+                yield line.text()
+            line = _Parts(text)
+    if line is not None:
+        yield line.text()
+
+
+class _Parts:
+    """A logical line's physical lines, joined a thousand at a time (a value broken over millions of
+    lines takes the memory of its text, not of millions of strings)."""
+
+    def __init__(self, first: str):
+        self.first = self.last = first
+        self.joined: list[str] = []
+        self.parts = [first]
+
+    def add(self, part: str) -> None:
+        self.last = part
+        self.parts.append(part)
+        if len(self.parts) >= 1000:
+            self.joined.append("".join(self.parts))
+            self.parts = []
+
+    def text(self) -> str:
+        return "".join(self.joined) + "".join(self.parts) if self.joined else "".join(self.parts)
 
 
 def _value(value: str, params: list[str]) -> str:
