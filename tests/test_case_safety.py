@@ -45,7 +45,11 @@ def test_case_and_exports_are_private_whatever_the_umask(tmp_path):
     ev = _evidence(tmp_path / "evidence")
     case = tmp_path / "case"
     permissive = {"preexec_fn": lambda: os.umask(0)}
-    for args in (("scan", str(ev), "--case", str(case)), ("count", "--case", str(case)),
+    for args in (("scan", str(ev), "--case", str(case)),
+                 ("refs", "add", "src", str(ev / "h" / "f000.csv"), "--case", str(case)),
+                 ("attribute", "--case", str(case), "--sketch-min-keys", "1"),
+                 ("canary", "make", "--source", "src", "-n", "3", "--out", str(tmp_path / "c.csv")),
+                 ("count", "--case", str(case)),
                  ("export", "findings", "--case", str(case), "--out", str(tmp_path / "f.csv"), "--format", "csv"),
                  ("export", "findings", "--case", str(case), "--reveal", "--out", str(tmp_path / "f.parquet"),
                   "--format", "parquet"),
@@ -54,8 +58,8 @@ def test_case_and_exports_are_private_whatever_the_umask(tmp_path):
     modes = {str(p.relative_to(case)): p.stat().st_mode & 0o777 for p in [case, *case.rglob("*")]}
     assert {m for p, m in modes.items() if (case / p).is_dir()} == {0o700}
     assert {m for p, m in modes.items() if (case / p).is_file()} == {0o600}
-    assert {"case.json", "audit.log", "lock"} <= set(modes) and any(p.startswith("derived/") for p in modes)
-    for out in ("f.csv", "f.parquet", "r.html"):
+    assert {"case.json", "audit.log", "lock", "derived/ref_sketches.parquet", "derived/person_of.parquet"} <= set(modes)
+    for out in ("f.csv", "f.parquet", "r.html", "c.csv"):
         assert (tmp_path / out).stat().st_mode & 0o777 == 0o600, out
 
 

@@ -143,6 +143,8 @@ def test_a_case_path_with_a_quote_works_through_the_pipeline(tmp_path):
     cli("refs", "add", "o.brien", str(ref), "--case", str(case))   # names are checked: no quote in them
     counts = json.loads(cli("count", "--case", str(case), "--json").stdout)
     assert counts["persons"] == 2          # 张三 and 李四, in every file and in the reference
+    assert "137****1111" in counts["holders"] and NAMED not in json.dumps(counts)
+    assert NAMED in json.loads(cli("count", "--case", str(case), "--json", "--reveal").stdout)["holders"]
     assert "137****1111" in cli("lookup", "13800138000", "--case", str(case),
                                 env={**os.environ, "COLUMNS": "400"}).stdout
     attribution = json.loads(cli("attribute", "--case", str(case), "--json", "--sketch-min-keys", "1").stdout)

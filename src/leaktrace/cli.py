@@ -217,10 +217,12 @@ def count(
     link: str = typer.Option("exact", "--link", help="Person resolution: exact (shared identifiers only) "
                              "or probabilistic (also merge persons Splink links; reported, opt-in)."),
     link_threshold: float = typer.Option(0.99, "--link-threshold", help="Match probability for --link probabilistic."),
+    reveal: bool = typer.Option(False, "--reveal", help="Holder names unmasked in --json (audited)."),
 ):
     """Records and persons per holder and category, held against the profile's thresholds."""
     import json
 
+    from .mask import redact_tree
     from .profiles import load
     from .profiles.assess import assess_holders
     from .records.count import count_case
@@ -241,7 +243,8 @@ def count(
                   f"{lk['merged_persons']} persons merged into others; see derived/possible_links.parquet")
     assess_holders(prof, counts.holders, insider)
     if as_json:
-        print(json.dumps(counts.to_json(), ensure_ascii=False, indent=1))
+        data = counts.to_json()
+        print(json.dumps(data if _revealed(store, reveal, "count") else redact_tree(data), ensure_ascii=False, indent=1))
     else:
         print_counts(counts, prof, out)
 
