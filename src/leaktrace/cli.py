@@ -15,8 +15,6 @@ from rich.console import Console
 from .case.store import DUCKDB_MEMORY, CaseBusy, CaseError, CaseStore, CaseWriteError, private_dir
 from .terminal import literal, shown
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
-                  help="leaktrace: personal-data trafficking and breach evidence workbench.")
 out = Console()
 err = Console(stderr=True)
 
@@ -30,6 +28,26 @@ def _fail(message: object, code: int) -> typer.Exit:
     """Print an error (identifiers in it masked, printed literally) and return the exit to raise."""
     err.print(f"[red]error:[/red] {shown(message)}")
     return typer.Exit(code)
+
+
+class _App(typer.Typer):
+    """The command line; a busy case or a failed write to it ends any command with a message, not a trace."""
+
+    def __call__(self, *args, **kwargs):
+        try:
+            return super().__call__(*args, **kwargs)
+        except CaseBusy as exc:
+            _fail(exc, EXIT_BUSY)
+            sys.exit(EXIT_BUSY)
+        except (CaseWriteError, OSError) as exc:
+            if isinstance(exc, OSError) and exc.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+                raise
+            _fail(exc if isinstance(exc, CaseWriteError) else CaseWriteError(exc.filename or "", exc), EXIT_WRITE)
+            sys.exit(EXIT_WRITE)
+
+
+app = _App(add_completion=False, no_args_is_help=True,
+           help="leaktrace: personal-data trafficking and breach evidence workbench.")
 
 
 @contextmanager
@@ -49,22 +67,6 @@ def _sql_limits(store: CaseStore, what: str) -> Iterator[None]:
                       f"spills about 40 GB)")
         raise _fail(f"{what} of case {store.root} stopped: {str(exc).splitlines()[0]}\n"
                     f"DuckDB: {advice}. Files already in the case are left as they were.", 1)
-
-
-@contextmanager
-def _writing(store: CaseStore, what: str) -> Iterator[None]:
-    """Hold the case's lock while writing it; a busy case or a failed write ends the command clearly."""
-    try:
-        with store.writing(what):
-            yield
-    except CaseBusy as exc:
-        raise _fail(exc, EXIT_BUSY)
-    except CaseWriteError as exc:
-        raise _fail(exc, EXIT_WRITE)
-    except OSError as exc:
-        if exc.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
-            raise
-        raise _fail(CaseWriteError(store, exc), EXIT_WRITE)
 
 
 def _open(case: Path, create: bool = False) -> CaseStore:
@@ -121,19 +123,19 @@ def scan(
     keep_freed_memory()
     _apart(evidence, case)
     store = _open(case, create=True)
-    with _writing(store, "scan"):
-        _note_root(store, evidence, holder)
-        detector = None
-        if detect:
-            from .detect.engine import Detector
+    store.lock("scan")      # held until the scan ends; a second writer is refused
+    _note_root(store, evidence, holder)
+    detector = None
+    if detect:
+        from .detect.engine import Detector
 
-            detector = Detector()
-        private_dir(store.spill, own=store.spill == store.root / "tmp")
-        with Listing(evidence, holder, spool=store.spill) as files, \
-                ScanProgress(files.files, files.bytes, err) as progress:
-            sizes = {"batch_files": batch_files} if batch_files else {}
-            scanner = Scanner(store, detector, on_progress=progress.update, **sizes)
-            stats = scanner.scan(evidence, holder, files=files)
+        detector = Detector()
+    private_dir(store.spill, own=store.spill == store.root / "tmp")
+    with Listing(evidence, holder, spool=store.spill) as files, \
+            ScanProgress(files.files, files.bytes, err) as progress:
+        sizes = {"batch_files": batch_files} if batch_files else {}
+        scanner = Scanner(store, detector, on_progress=progress.update, **sizes)
+        stats = scanner.scan(evidence, holder, files=files)
     err.print(
         f"scanned {stats.files} files ({stats.skipped_done} already done), {stats.documents} documents, "
         f"{stats.bytes / 1e6:.1f} MB, {stats.failed} failed, {stats.findings} findings, {stats.records} records"
@@ -235,7 +237,7 @@ def count(
         raise _fail(exc, 2)
     if link not in ("exact", "probabilistic"):
         raise _fail(f"--link must be exact or probabilistic, not {link!r}", 2)
-    with _writing(store, "count"), _sql_limits(store, "counting"):
+    with store.writing("count"), _sql_limits(store, "counting"):
         counts = count_case(store, prof, link=link, link_threshold=link_threshold)
     if link != "exact":
         lk = counts.linkage
@@ -286,7 +288,7 @@ def refs_add(
     from .attribute.references import add_reference
 
     store = _open(case, create=True)
-    with _writing(store, "refs add"):
+    with store.writing("refs add"):
         try:
             stats = add_reference(store, name, files, replace)
         except ValueError as exc:
@@ -349,7 +351,7 @@ def canary_add(
     from .attribute.canaries import add_canaries
 
     store = _open(case, create=True)
-    with _writing(store, "canary add"):
+    with store.writing("canary add"):
         try:
             n, problems = add_canaries(store, file)
         except ValueError as exc:
@@ -400,7 +402,7 @@ def report(
 
     store = _open(case)
     try:
-        with _writing(store, "report"):
+        with store.writing("report"):
             path = write_report(store, out_file, load(profile), lang, insider, fmt)
     except ChromiumMissing as exc:
         raise _fail(exc, 3)

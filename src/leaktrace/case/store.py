@@ -59,9 +59,9 @@ class CaseWriteError(CaseError):
     """The case could not be written (disk full, file size limit, I/O error). Nothing of the batch
     being written is committed, so the same scan run again resumes where the last commit left it."""
 
-    def __init__(self, store: "CaseStore", exc: OSError):
+    def __init__(self, where: Path | str, exc: OSError):
         cause = "disk full" if exc.errno in (errno.ENOSPC, errno.EDQUOT) else exc.strerror or str(exc)
-        super().__init__(f"cannot write the case {store.root}: {cause} ({exc.strerror or exc}). What was "
+        super().__init__(f"cannot write the case {where}: {cause} ({exc.strerror or exc}). What was "
                          "committed before is kept; make room and run the same command again to resume")
 
 
@@ -99,15 +99,15 @@ class CaseStore:
     @contextmanager
     def writing(self, what: str) -> Iterator[None]:
         """Hold the case's lock while `what` (a scan, ...) writes it; CaseBusy if another process holds it."""
-        key = self._lock(what)
+        key = self.lock(what)
         try:
             yield
         finally:
             _unlock(key)
 
-    def _lock(self, what: str) -> str:
-        """Take the case's lock for this process (re-entrant within it): an flock on `lock`, which the
-        kernel releases when the process ends, however it ends. Returns the lock's key."""
+    def lock(self, what: str) -> str:
+        """Take the case's lock for this process (re-entrant within it) until `_unlock(key)` or the end
+        of the process: an flock on `lock`, which the kernel releases however the process ends."""
         key = os.path.realpath(self.root)
         if key in _LOCKS:
             _LOCKS[key][1] += 1
@@ -157,7 +157,7 @@ class CaseStore:
 
     def new_batch(self) -> "Batch":
         """The next batch; it holds the case's lock until it is committed."""
-        lock = self._lock("writing")
+        lock = self.lock("writing")
         existing = [int(m.group(1)) for p in self.parts.iterdir() if (m := PART_RE.match(p.name))]
         return Batch(self, max(existing, default=0) + 1, lock=lock)
 
@@ -285,7 +285,7 @@ class Batch:
             write_part(pa.concat_tables([t.cast(schema) for t in tables]).unify_dictionaries(), table, tmp)
         except OSError as exc:
             tmp.unlink(missing_ok=True)
-            self.failed = CaseWriteError(self.store, exc)
+            self.failed = CaseWriteError(self.store.root, exc)
             raise self.failed from exc
         self._temps.append((tmp, final))
         self._buffers[table] = []
@@ -307,7 +307,7 @@ class Batch:
                 os.replace(tmp, final)
             _fsync(self.store.parts)
         except OSError as exc:
-            raise CaseWriteError(self.store, exc) from exc
+            raise CaseWriteError(self.store.root, exc) from exc
         self._temps.clear()
         if self._lock:
             _unlock(self._lock)
