@@ -46,7 +46,8 @@ class _App(typer.Typer):
             sys.exit(EXIT_WRITE)
 
 
-app = _App(add_completion=False, no_args_is_help=True,
+# A crash's traceback shows no local variables: they hold identifier values and evidence text.
+app = _App(add_completion=False, no_args_is_help=True, pretty_exceptions_show_locals=False,
            help="leaktrace: personal-data trafficking and breach evidence workbench.")
 
 
