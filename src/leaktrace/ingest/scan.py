@@ -24,7 +24,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO, Callable, Iterable, Protocol
 
-from ..case.store import Batch, CaseStore
+from ..case.store import Batch, CaseStore, CaseWriteError
 from . import containers
 from .containers import CONTAINER_FORMATS, Budget, Failed, Limits
 from .formats import read_document
@@ -35,8 +35,9 @@ from .walk import EvidenceFile, walk
 
 HEAD_BYTES = 8192
 WHOLE_BYTES = 16 << 20   # files up to this size are read once into memory; larger ones are streamed
-# Exceptions that are the user's or the interpreter's, not a file's: they end the scan.
-_STOPS = (KeyboardInterrupt, SystemExit, GeneratorExit)
+# Exceptions that are the user's, the interpreter's or the case's (a failed write), not a file's:
+# they end the scan.
+_STOPS = (KeyboardInterrupt, SystemExit, GeneratorExit, CaseWriteError)
 _NOATIME = getattr(os, "O_NOATIME", 0)
 
 
