@@ -3,9 +3,10 @@ per seed, part of `make test`) and `fuzz` (`make fuzz`: many random examples).""
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 
 _COMMON = dict(deadline=None, database=None, print_blob=True,
                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-settings.register_profile("fuzz-brief", max_examples=2, derandomize=True, **_COMMON)
+settings.register_profile("fuzz-brief", max_examples=2, derandomize=True,
+                          phases=[Phase.explicit, Phase.generate], **_COMMON)
 settings.register_profile("fuzz", max_examples=300, **_COMMON)
