@@ -153,6 +153,20 @@ def test_a_corrupt_table_does_not_hide_the_tables_after_it(tmp_path, in_memory):
     assert reason.startswith(f"table b: read stopped after {counts['b']} rows: ") and "malformed" in reason
 
 
+def test_a_table_whose_definition_does_not_parse_does_not_hide_the_others(tmp_path):
+    path = make_db(tmp_path / "bad.db", "CREATE TABLE a (v)", "CREATE TABLE b (v)",
+                   rows={"a": [("x",)], "b": [("y",)]})
+    con = sqlite3.connect(path)
+    con.execute("PRAGMA writable_schema = ON")
+    con.execute("UPDATE sqlite_master SET sql = 'CREATE TABLE a (v,' WHERE name = 'a'")
+    con.commit()
+    con.close()
+    units, _ = read(path, in_memory=False)
+    assert [(b.table, b.rows) for b in tables(units)] == [("b", [["y"]])]
+    assert [u.reason for u in unreadables(units)] == [
+        "table a: no stored column (its definition does not parse, or every column is generated)"]
+
+
 def test_a_wal_database_is_read_with_its_log_from_a_copy(evidence):
     live = evidence.parent / "live.db"
     con = sqlite3.connect(live)

@@ -113,7 +113,8 @@ def _table(con: sqlite3.Connection, table: str, result: ReadResult) -> Iterator[
         yield Unreadable(f"table {table}: {exc}")
         return
     if not columns:
-        yield Unreadable(f"table {table}: no stored columns")
+        yield Unreadable(f"table {table}: no stored column (its definition does not parse, or every column "
+                         "is generated)")
         return
     budget = _Budget()
     con.set_progress_handler(budget.exceeded, PROGRESS_STEPS)
