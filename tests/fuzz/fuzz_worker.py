@@ -10,12 +10,14 @@ from __future__ import annotations
 import itertools
 import multiprocessing
 import resource
+import shutil
 import signal
 import traceback
 from pathlib import Path
 
 ADDRESS_SPACE = 4 << 30   # the child's virtual memory limit (RLIMIT_AS), bytes
 STARTUP = 120.0           # seconds a child may take to import and open its case
+CASE_SCANS = 20           # scans into one case before the child starts a new one
 
 
 class ScanProcess:
@@ -75,7 +77,6 @@ def serve(conn, tmp: str, seconds: float) -> None:
 
     resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE, ADDRESS_SPACE))
     work = Path(tmp) / f"worker-{os.getpid()}"
-    store = CaseStore(work / "case", create=True)
     detector = Detector()
     conn.send(("ready", None))
     for n in itertools.count():
@@ -83,6 +84,9 @@ def serve(conn, tmp: str, seconds: float) -> None:
             files = conn.recv()
         except EOFError:
             return
+        if n % CASE_SCANS == 0:   # a case's every scan reads all its manifest parts: keep cases small
+            shutil.rmtree(work, ignore_errors=True)
+            store = CaseStore(work / "case", create=True)
         root = work / f"ev{n}"
         paths = {name: f"h/{n}-{name}" for name in files}
         (root / "h").mkdir(parents=True)
