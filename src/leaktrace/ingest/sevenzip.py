@@ -42,6 +42,7 @@ def members(fh: IO[bytes], check: Callable[[int], None]) -> Iterator[Entry]:
 
 
 def _read(archive, fh: IO[bytes], check: Callable[[int], None]) -> Iterator[Entry]:
+    """The members of an opened archive, each folder decoded in order from where it starts."""
     spans = _folder_spans(archive)
     broken: dict[int, str] = {}          # folder id -> why its remaining members are not read
     current = None
