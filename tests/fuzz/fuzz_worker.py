@@ -52,7 +52,7 @@ class ScanProcess:
     def _start(self) -> None:
         ctx = multiprocessing.get_context("spawn")
         self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=serve, args=(child, str(self.tmp), self.seconds), daemon=True)
+        self.proc = ctx.Process(target=serve, args=(child, str(self.tmp), self.seconds))
         self.proc.start()
         child.close()
         if not self.conn.poll(STARTUP):

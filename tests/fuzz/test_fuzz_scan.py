@@ -52,17 +52,7 @@ def test_seeds_are_read_as_their_format(scanner):
         assert len(rows) > 1 or FORMATS[name] not in ("zip", "gzip", "bzip2", "xz", "7z"), rows
 
 
-#: seeds whose mutants are known to break the scan, and why (remove once fixed)
-KNOWN = {"people.xls": "calamine panics (PanicException, a BaseException) or aborts the process "
-                       "(a 2 GiB allocation in cfb::Sectors::get_chain) on a damaged compound file; "
-                       "needs the scanner's BaseException guard and worker-process isolation (issue 14, item 1)",
-         "bundle.zip": "zipfile raises ValueError (negative seek) out of containers._zip_members on a zip "
-                       "with one byte deleted ([('delete', 0.5, 1)]); needs the scanner's guard or ValueError "
-                       "among the damaged-member errors (issue 14, item 1)"}
-
-
-@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.xfail(reason=KNOWN[n], strict=False))
-                                  if n in KNOWN else n for n in sorted(FORMATS)])
+@pytest.mark.parametrize("name", sorted(FORMATS))
 def test_mutated_files_scan_to_a_settled_status(scanner, name):
     @PROFILE
     @given(ops=mutations(sorted(FORMATS)))
