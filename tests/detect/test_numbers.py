@@ -171,3 +171,9 @@ def test_an_ssn_that_starts_like_a_00_prefix_is_an_ssn():
     assert both("tel 0049 30 1234567") == [("phone", "+49301234567")]
     # a drug code (NDC 5-4) is a phone candidate with nine digits, but not written as an SSN
     assert both("Theophed ........ 00719–1945 TB") == []
+
+
+def test_a_keyword_inside_a_code_gates_nothing():
+    assert both("车架号 LHG99TVZWXJ525066") == []
+    assert both("加微信 zhangsan_88") == both("WX: zhangsan_88") == [("wechat", "zhangsan_88")]
+    assert both("我的QQ12345678") == [("qq", "12345678")]

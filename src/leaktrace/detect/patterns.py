@@ -3,7 +3,7 @@
 One combined regular expression finds candidates of every type in one pass over
 folded text (the `re` backend; `matcher` has the Hyperscan one and picks). A number counts only as a whole token: no digit or Latin letter may
 stand right before or after it. Keyword-gated types (QQ, WeChat, Telegram,
-passport) only match right after one of their keywords.
+passport) only match right after one of their keywords (a Latin one a word of its own).
 """
 
 from __future__ import annotations
@@ -55,8 +55,13 @@ def group_pattern(t: str) -> str:
     if t == "email":
         return f"{EMAIL_NOT_BEFORE}(?P<{t}>{body}){EMAIL_NOT_AFTER}"
     if t in KEYWORD_TYPES:
-        kws = "|".join(re.escape(k) for k in sorted(mod.KEYWORDS, key=len, reverse=True))
-        return f"(?i:{kws})[ \\t]*[:：=]?[ \\t]*(?P<{t}>{body}){NOT_AFTER}"
+        # a keyword that starts with a Latin letter or digit is a word of its own (`wx` in the
+        # vehicle number `LHG99TVZWXJ525066` is not WeChat's)
+        kws = sorted(mod.KEYWORDS, key=len, reverse=True)
+        word = [re.escape(k) for k in kws if k[0].isascii() and k[0].isalnum()]
+        other = [re.escape(k) for k in kws if not (k[0].isascii() and k[0].isalnum())]
+        lead = "|".join([f"{NOT_BEFORE}(?i:{'|'.join(word)})"] * bool(word) + [f"(?i:{'|'.join(other)})"] * bool(other))
+        return f"(?:{lead})[ \\t]*[:：=]?[ \\t]*(?P<{t}>{body}){NOT_AFTER}"
     return f"{NOT_BEFORE}(?P<{t}>{body}){NOT_AFTER}"
 
 
