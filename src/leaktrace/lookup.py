@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from . import identifiers
 from .case.store import CaseStore
 from .engines import open_engine
-from .export import mask_value
 from .identifiers import PERSON_KEYS
+from .mask import mask_value, redact
 
 
 @dataclass
@@ -39,8 +39,9 @@ def _masked_key(key: str) -> str:
 
 
 def lookup(store: CaseStore, value: str) -> tuple[list[str], list[Place]]:
-    """(the person's keys, masked, and the places they appear). Uses the last `count`'s
-    person resolution when there is one; without it, only the value itself is looked up."""
+    """(the person's keys, masked, and the places they appear, identifiers in their paths and locators
+    masked too). Uses the last `count`'s person resolution when there is one; without it, only the
+    value itself is looked up."""
     keys = keys_of(value)
     if not keys:
         raise ValueError("not a valid identifier of any person-key type (resident ID, mobile, card, e-mail, ...)")
@@ -48,12 +49,11 @@ def lookup(store: CaseStore, value: str) -> tuple[list[str], list[Place]]:
         d = engine.dialect
         persons = store.derived("person_of")
         if persons:
-            engine.read_parquet("person_of", persons)
             kid = d.key_id_from_columns()
+            engine.read_parquet("person_of", persons)
             rows = engine.rows(f"""
-                WITH p AS (SELECT * FROM person_of),
-                ks AS (SELECT {kid} AS k FROM p WHERE person IN
-                         (SELECT person FROM p WHERE {kid} IN (SELECT {d.key_id('unnest(?)')})))
+                WITH ks AS (SELECT {kid} AS k FROM person_of WHERE person IN
+                         (SELECT person FROM person_of WHERE {kid} IN (SELECT {d.key_id('unnest(?)')})))
                 SELECT DISTINCT key FROM (
                   SELECT unnest(string_split(ids, ';')) AS key FROM records WHERE ids IS NOT NULL
                   UNION ALL SELECT unnest(string_split(ids, ';')) FROM ref_records WHERE ids IS NOT NULL)
@@ -79,9 +79,10 @@ def lookup(store: CaseStore, value: str) -> tuple[list[str], list[Place]]:
         on_record = (ids or "").split(";")
         hit = next(k for k in on_record if k in keyset)
         rest = [k for k in on_record if k != hit] + [k for k in (other or "").split(";") if k]
-        places.append(Place(holder, path, locator, category, _masked_key(hit), [_masked_key(k) for k in rest]))
-    seen = {p.path for p in places}  # documents where the key is on a record already listed
+        places.append(Place(redact(holder), redact(path), redact(locator or ""), category, _masked_key(hit),
+                            [_masked_key(k) for k in rest]))
+    seen = {path for _, path, *_ in recs}  # documents where the key is on a record already listed
     for holder, path, locator, key in found:
         if path not in seen:
-            places.append(Place(holder, path, locator, None, _masked_key(key), []))
+            places.append(Place(redact(holder), redact(path), redact(locator or ""), None, _masked_key(key), []))
     return [_masked_key(k) for k in keys], places

@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import json
 
+import pyarrow as pa
+
 from ..case.store import CaseStore
 from ..engines import Engine, open_engine
 from ..records.sources import match_sources, prepare_match_tables
@@ -55,8 +57,9 @@ def attribute_case(store: CaseStore, exact: bool = False, sketch_min_keys: int =
         counts = cont.ref_key_counts(engine)
         large = {} if exact else {s: n for s, n in counts.items() if n >= sketch_min_keys}
         where = None
-        if large:
-            where = "holder NOT IN (" + ", ".join("'" + s.replace("'", "''") + "'" for s in large) + ")"
+        if large:   # reference names are data: a table of them, not SQL text
+            engine.register_arrow("sketched", pa.table({"source": pa.array(sorted(large), pa.string())}))
+            where = "holder NOT IN (SELECT source FROM sketched)"
         prepare_match_tables(engine, ref_where=where)
         match_sources(engine)
         docs = engine.rows("""

@@ -72,26 +72,29 @@ def prepare(engine: Engine, profile: Profile, link: str = "exact",
                {d.key_id("string_split(ids, ';')[1]")} AS k, {d.hash64('text')} AS text_hash
         FROM rec""")
     # roles_category / source_category: the rule category of a role set, of a source's roles.
+    case_of_roles, params = rule(_ROLE_LIST)
     engine.materialize("roles_category", f"""
-        SELECT roles, {rule(_ROLE_LIST)} AS category FROM (SELECT DISTINCT roles FROM count_rows)""")
+        SELECT roles, {case_of_roles} AS category FROM (SELECT DISTINCT roles FROM count_rows)""", params)
+    case_of_roles, params = rule("roles")
     engine.materialize("source_category", f"""
-        SELECT source, {rule('roles')} AS category
-        FROM (SELECT source, list_distinct(flatten(list(DISTINCT roles_present))) AS roles FROM ref GROUP BY source)""")
+        SELECT source, {case_of_roles} AS category
+        FROM (SELECT source, list_distinct(flatten(list(DISTINCT roles_present))) AS roles FROM ref GROUP BY source)""",
+                       params)
     # dataset_stats: per dataset its valid and matched rows, density, rule category, and whether
     # it is a leak of unknown origin.
     engine.materialize("dataset_stats", f"""
         SELECT *, dense AND n_matched = 0 AND n_valid >= {MIN_UNKNOWN_DATASET} AS unknown_leak FROM (
-          SELECT did, n_valid, coalesce(n_matched, 0) AS n_matched, dense, {rule('roles')} AS category
+          SELECT did, n_valid, coalesce(n_matched, 0) AS n_matched, dense, {case_of_roles} AS category
           FROM (SELECT did, count(*) FILTER (WHERE valid) AS n_valid,
                        count(*) / (max(row) - min(row) + 1) >= {DENSITY} AS dense
                 FROM count_rows GROUP BY did)
           JOIN (SELECT did, list_distinct(flatten(list({_ROLE_LIST}))) AS roles
                 FROM (SELECT DISTINCT did, roles FROM count_rows) GROUP BY did) USING (did)
           LEFT JOIN (SELECT did, count(*) AS n_matched FROM record_source JOIN count_rows USING (rid) GROUP BY did)
-            USING (did))""")
+            USING (did))""", params)
     engine.materialize("counted", f"""
         SELECT r.rid, r.holder, r.did, r.valid, r.text_hash, p.person,
-               s.source, coalesce(rcat.category, sc.category, d.category, '{profile.default}') AS category,
+               s.source, coalesce(rcat.category, sc.category, d.category, ?) AS category,
                r.valid AND (s.source IS NOT NULL OR d.unknown_leak) AS counted,
                NOT r.valid AND d.dense AND (d.n_matched >= {LEAKED_SHARE} * d.n_valid AND d.n_matched > 0
                                             OR d.unknown_leak) AS invalid
@@ -101,7 +104,7 @@ def prepare(engine: Engine, profile: Profile, link: str = "exact",
         LEFT JOIN record_source s USING (rid)
         LEFT JOIN source_category sc USING (source)
         LEFT JOIN split_rec sr USING (rid, k)
-        LEFT JOIN person_of p ON p.k = coalesce(sr.node, r.k)""")
+        LEFT JOIN person_of p ON p.k = coalesce(sr.node, r.k)""", [profile.default])
     engine.drop("count_rows", "roles_category")
     if link == "exact":
         return None
