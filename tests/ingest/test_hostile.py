@@ -307,3 +307,13 @@ def test_how_a_document_was_read_is_on_its_row(evidence, tmp_path):
     assert status == "done" and "line 2: a quote not closed" in reason
     with store.connect() as con:
         assert con.execute("SELECT count(*) FROM findings").fetchone()[0] == 51
+
+
+def test_7z_bomb_refused_by_ratio(tmp_path):
+    py7zr = pytest.importorskip("py7zr")
+    path = tmp_path / "z.7z"
+    with py7zr.SevenZipFile(path, "w") as z:
+        z.writef(io.BytesIO(bytes(64 << 20)), "zeros.bin")
+        z.writef(io.BytesIO(LINE.encode()), "ok.txt")
+    got = {m.name if isinstance(m, Failed) else m.path: m for m in members(doc_of(path), "7z")}
+    assert "ratio" in got["zeros.bin"].reason
