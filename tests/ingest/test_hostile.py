@@ -317,3 +317,52 @@ def test_7z_bomb_refused_by_ratio(tmp_path):
         z.writef(io.BytesIO(LINE.encode()), "ok.txt")
     got = {m.name if isinstance(m, Failed) else m.path: m for m in members(doc_of(path), "7z")}
     assert "ratio" in got["zeros.bin"].reason
+
+
+def test_document_embedded_in_an_isolated_one_is_read_after_it(evidence, tmp_path):
+    """A DOCX holding a PDF: both read in the worker, one after the other (the worker was asked
+    for the PDF while still sending the DOCX, and both waited for ever)."""
+    docx = pytest.importorskip("docx")
+    fpdf = pytest.importorskip("fpdf")
+    pdf = fpdf.FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=12)
+    pdf.cell(0, 10, "mobile 13900139000")
+    word = docx.Document()
+    word.add_paragraph("mobile 13800138000")
+    buf = io.BytesIO()
+    word.save(buf)
+    with zipfile.ZipFile(buf, "a") as z:
+        z.writestr("word/embeddings/sample.pdf", bytes(pdf.output()))
+    (evidence / "h").mkdir()
+    (evidence / "h" / "a.docx").write_bytes(buf.getvalue())
+    case = tmp_path / "case"
+    subprocess.run([sys.executable, "-m", "leaktrace", "scan", str(evidence), "--case", str(case)],
+                   check=True, capture_output=True, timeout=120)
+    store = CaseStore(case)
+    rows = rows_of(store)
+    assert rows["h/a.docx"][0] == rows["h/a.docx!word/embeddings/sample.pdf"][0] == "done"
+    with store.connect() as con:
+        assert sorted(con.execute("SELECT path FROM findings").fetchall()) == [
+            ("h/a.docx",), ("h/a.docx!word/embeddings/sample.pdf",)]
+
+
+def test_a_document_left_mid_way_does_not_feed_the_next(evidence, tmp_path):
+    """Reading stopped early (budget spent) kills the worker: the rest of that document's units
+    are not taken for the next one's."""
+    openpyxl = pytest.importorskip("openpyxl")
+    (evidence / "h").mkdir()
+    for name, mobiles in (("a.xlsx", ("13800138000", "13800138001")), ("b.xlsx", ("13900139000", "13900139001"))):
+        wb = openpyxl.Workbook()
+        wb.active.append(["mobile"])
+        wb.active.append([mobiles[0]])
+        second = wb.create_sheet("two")
+        second.append(["mobile"])
+        second.append([mobiles[1]])
+        wb.save(evidence / "h" / name)
+    store = CaseStore(tmp_path / "case", create=True)
+    Scanner(store, Detector(), limits=Limits(min_seconds=0.0, bytes_per_second=1 << 40)).scan(evidence)
+    with store.connect() as con:
+        found = con.execute("SELECT path, value FROM findings ORDER BY ALL").fetchall()
+    assert found == [("h/a.xlsx", "13800138000"), ("h/b.xlsx", "13900139000")]
+    assert all(r[0] == "partial" and "time budget" in r[1] for r in rows_of(store).values())
