@@ -366,3 +366,20 @@ def test_a_document_left_mid_way_does_not_feed_the_next(evidence, tmp_path):
         found = con.execute("SELECT path, value FROM findings ORDER BY ALL").fetchall()
     assert found == [("h/a.xlsx", "13800138000"), ("h/b.xlsx", "13900139000")]
     assert all(r[0] == "partial" and "time budget" in r[1] for r in rows_of(store).values())
+
+
+REALWORLD = Path(__file__).resolve().parents[3] / "shared" / "eval" / "realworld" / "evidence"
+
+
+@pytest.mark.skipif(not REALWORLD.is_dir(), reason="shared/eval/realworld is not beside the repository")
+def test_compound_files_without_a_workbook(evidence, tmp_path):
+    """Real OLE2 files named like workbooks: a StarOffice template is read for its text runs, a
+    password-protected XLSX is said to be encrypted (both were 'cannot open workbook')."""
+    (evidence / "h").mkdir()
+    for rel in ("tika/standard-integration-tests/testVORDrawTemplate.vor", "office/calamine/password.xlsx"):
+        (evidence / "h" / Path(rel).name).write_bytes((REALWORLD / rel).read_bytes())
+    store = CaseStore(tmp_path / "case", create=True)
+    Scanner(store).scan(evidence)
+    rows = rows_of(store)
+    assert rows["h/testVORDrawTemplate.vor"] == ("done", "OLE2 compound file without a workbook: its text runs read")
+    assert rows["h/password.xlsx"] == ("failed", "encrypted Office document (password required)")
