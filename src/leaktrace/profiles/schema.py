@@ -27,29 +27,32 @@ def check(path: Path, data) -> None:
     if not isinstance(data, dict):
         raise _error(path, "", "a profile is a mapping of keys (id, title, categories, rules, …)")
     _keys(path, "", data, TOP, REQUIRED)
-    levels = data.get("levels", [])
-    for i, level in enumerate(levels):
-        _keys(path, f"levels[{i}]", level, LEVEL, ("name", "factor"))
-        _positive(path, f"levels[{i}].factor", level["factor"])
     if "insider_factor" in data and not 0 < data["insider_factor"] <= 1:
         raise _error(path, "insider_factor", f"must be above 0 and at most 1, not {data['insider_factor']!r}")
     if data.get("mixed", MIXED[0]) not in MIXED:
         raise _error(path, "mixed", f"{data['mixed']!r} is not a way of summing categories (known: {', '.join(MIXED)})")
-    categories = data["categories"]
+    for i, level in enumerate(data.get("levels", [])):
+        _keys(path, f"levels[{i}]", level, LEVEL, ("name", "factor"))
+        _positive(path, f"levels[{i}].factor", level["factor"])
+    _categories(path, data["categories"], thresholds=bool(data.get("levels")))
+    if data["default"] not in data["categories"]:
+        raise _error(path, "default", f"{data['default']!r} is not one of the profile's categories")
+    for i, rule in enumerate(data.get("rules", [])):
+        _rule(path, f"rules[{i}]", rule, data["categories"])
+
+
+def _categories(path: Path, categories: dict, thresholds: bool) -> None:
+    """At least one category, each with a tier, labels and (where the profile has levels) a threshold."""
     if not categories:
         raise _error(path, "categories", "a profile declares at least one category")
     for name, spec in categories.items():
         key = f"categories.{name}"
-        _keys(path, key, spec, CATEGORY, ("tier", "zh", "en") + (("threshold",) if levels else ()))
+        _keys(path, key, spec, CATEGORY, ("tier", "zh", "en") + (("threshold",) if thresholds else ()))
         if spec["tier"] < 0:
             raise _error(path, f"{key}.tier", f"must be a whole number 0 or above (0: the law has no tiers), "
-                                             f"not {spec['tier']!r}")
+                                              f"not {spec['tier']!r}")
         if "threshold" in spec:
             _positive(path, f"{key}.threshold", spec["threshold"])
-    if data["default"] not in categories:
-        raise _error(path, "default", f"{data['default']!r} is not one of the profile's categories")
-    for i, rule in enumerate(data.get("rules", [])):
-        _rule(path, f"rules[{i}]", rule, categories)
 
 
 def _rule(path: Path, key: str, rule, categories: dict) -> None:
