@@ -100,7 +100,7 @@ class Detector:
         self._emit(docs[0].batch, "records", owners, {
             "record": owners.numbers(), "kind": _repeated("line", n), "dataset": owners.paths(),
             "row": lines, "locator": _locator(_parts(run, recs.blocks), "byte ", offsets, " line ", lines),
-            "ids": recs.ids, "other_ids": recs.other_ids, "name": recs.names,
+            "ids": recs.ids, "other_ids": recs.other_ids, "name": recs.names, "fields": recs.fields,
             "valid": recs.ids.is_valid(), "text": recs.text,
         })
 

@@ -42,8 +42,10 @@ DEVICE_ROLES = frozenset({"device"})
 FIELD_ROLES = frozenset({"address", "plate", "vin", "checkin", "checkout", "hotel", "room", "diagnosis",
                          "hospital", "visit", "duration", "cell", "lon", "lat", "credit_score", "overdue",
                          "loan", "balance", "branch", "order", "item", "amount", "policy", "time"})
+# Roles a text line's record can carry: what a chat-log message says (`messages.py`).
+LINE_ROLES = frozenset({"message"})
 # Roles a record's `fields` can carry: the roles a profile's category rules can test.
-RECORD_ROLES = FIELD_ROLES | NON_SUBJECT_ROLES
+RECORD_ROLES = FIELD_ROLES | NON_SUBJECT_ROLES | LINE_ROLES
 
 # Identifier type found in a column's values -> role.
 TYPE_ROLES = {"cn_id": "cn_id", "cn_mobile": "mobile", "bank_card": "card", "email": "email"}

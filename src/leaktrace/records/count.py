@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 import duckdb
 
 from ..case.store import CaseStore
+from ..detect.roles import LINE_ROLES
 from ..profiles import Profile
 from ..resolve.persons import resolve_persons
 from ..resolve.shared_keys import split_edges_sql, split_shared_keys
@@ -39,6 +40,12 @@ LEAKED_SHARE = 0.5
 DENSITY = 0.5
 # SQL: the role list of `rc.roles` (roles joined by commas).
 _ROLE_LIST = "CASE WHEN roles = '' THEN [] ELSE string_split(roles, ',') END"
+
+
+def _shared_roles(roles: str) -> str:
+    """SQL: the role list `roles` without the roles of single lines (`LINE_ROLES`): one chat message
+    in a chat export makes neither the export nor a reference holding it communication content."""
+    return f"list_filter({roles}, lambda r: r NOT IN ({', '.join(repr(r) for r in sorted(LINE_ROLES))}))"
 
 
 @dataclass
@@ -74,11 +81,11 @@ def prepare(con: duckdb.DuckDBPyConnection, profile: Profile, link: str = "exact
         SELECT roles, {rule(_ROLE_LIST)} AS category FROM (SELECT DISTINCT roles FROM rc)""")
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE source_category AS
-        SELECT source, {rule('roles')} AS category
+        SELECT source, {rule(_shared_roles('roles'))} AS category
         FROM (SELECT source, list_distinct(flatten(list(DISTINCT roles_present))) AS roles FROM ref GROUP BY source)""")
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE dataset_stats AS
-        SELECT did, n_valid, coalesce(n_matched, 0) AS n_matched, dense, {rule('roles')} AS category
+        SELECT did, n_valid, coalesce(n_matched, 0) AS n_matched, dense, {rule(_shared_roles('roles'))} AS category
         FROM (SELECT did, count(*) FILTER (WHERE valid) AS n_valid,
                      count(*) / (max(row) - min(row) + 1) >= {DENSITY} AS dense
               FROM rc GROUP BY did)
