@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from contextlib import contextmanager
@@ -11,14 +12,43 @@ from typing import Iterator, Optional
 import typer
 from rich.console import Console
 
-from .case.store import DUCKDB_MEMORY, CaseError, CaseStore
+from .case.store import DUCKDB_MEMORY, CaseBusy, CaseError, CaseStore, CaseWriteError, private_dir
+from .terminal import literal, shown
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
-                  help="leaktrace: personal-data trafficking and breach evidence workbench.")
 out = Console()
 err = Console(stderr=True)
 
 CaseOpt = typer.Option(..., "--case", "-c", help="Case folder (created by scan).")
+RevealOpt = typer.Option(False, "--reveal", help="Show identifiers in paths and names unmasked (audited).")
+# Exit codes beyond 0-2: another process writes the case (try again later); the case could not be written.
+EXIT_BUSY, EXIT_WRITE = 75, 74
+
+
+def _fail(message: object, code: int) -> typer.Exit:
+    """Print an error (identifiers in it masked, printed literally) and return the exit to raise."""
+    err.print(f"[red]error:[/red] {shown(message)}")
+    return typer.Exit(code)
+
+
+class _App(typer.Typer):
+    """The command line; a busy case or a failed write to it ends any command with a message, not a trace."""
+
+    def __call__(self, *args, **kwargs):
+        try:
+            return super().__call__(*args, **kwargs)
+        except CaseBusy as exc:
+            _fail(exc, EXIT_BUSY)
+            sys.exit(EXIT_BUSY)
+        except (CaseWriteError, OSError) as exc:
+            if isinstance(exc, OSError) and exc.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+                raise
+            _fail(exc if isinstance(exc, CaseWriteError) else CaseWriteError(exc.filename or "", exc), EXIT_WRITE)
+            sys.exit(EXIT_WRITE)
+
+
+# A crash's traceback shows no local variables: they hold identifier values and evidence text.
+app = _App(add_completion=False, no_args_is_help=True, pretty_exceptions_show_locals=False,
+           help="leaktrace: personal-data trafficking and breach evidence workbench.")
 
 
 @contextmanager
@@ -36,17 +66,28 @@ def _sql_limits(store: CaseStore, what: str) -> Iterator[None]:
             advice = (f"it spills what does not fit in LEAKTRACE_MEMORY (now {memory}) to {store.spill}: free "
                       f"disk space there or point LEAKTRACE_TEMP at a larger disk (counting 100M records "
                       f"spills about 40 GB)")
-        err.print(f"[red]error:[/red] {what} of case {store.root} stopped: {str(exc).splitlines()[0]}\n"
-                  f"DuckDB: {advice}. Files already in the case are left as they were.")
-        raise typer.Exit(1)
+        raise _fail(f"{what} of case {store.root} stopped: {str(exc).splitlines()[0]}\n"
+                    f"DuckDB: {advice}. Files already in the case are left as they were.", 1)
 
 
-def _open(case: Path) -> CaseStore:
+def _open(case: Path, create: bool = False) -> CaseStore:
     try:
-        return CaseStore(case)
+        return CaseStore(case, create=create)
     except CaseError as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(2)
+        raise _fail(exc, 2)
+    except OSError as exc:
+        raise _fail(f"cannot create the case {case}: {exc.strerror or exc}", EXIT_WRITE)
+
+
+def _apart(evidence: Path, case: Path) -> None:
+    """Refuse a case folder inside the evidence (a scan would write into the evidence and read its own
+    case back) and evidence inside the case."""
+    ev, cs = evidence.resolve(), case.resolve()
+    if cs == ev or ev in cs.parents:
+        raise _fail(f"the case folder {case} is inside the evidence folder {evidence}: a scan must never write "
+                    "into the evidence; choose a case folder outside it", 2)
+    if cs in ev.parents:
+        raise _fail(f"the evidence {evidence} is inside the case folder {case}; keep evidence and case apart", 2)
 
 
 @app.command()
@@ -60,10 +101,9 @@ def synth(
     from .synth import generate
 
     if variant not in ("clean", "nasty"):
-        err.print("[red]error:[/red] --variant must be clean or nasty")
-        raise typer.Exit(2)
+        raise _fail("--variant must be clean or nasty", 2)
     summary = generate(out_dir, persons=persons, seed=seed, variant=variant)
-    out.print(f"synthetic case written to {out_dir}: {summary}")
+    out.print(f"synthetic case written to {literal(out_dir)}: {literal(summary)}")
 
 
 @app.command()
@@ -82,16 +122,18 @@ def scan(
     from .progress import ScanProgress
 
     keep_freed_memory()
-    store = CaseStore(case, create=True)
-    roots = set(store.meta.get("evidence_roots", []))
-    roots.add(str(evidence.resolve()))
-    store.update_meta(evidence_roots=sorted(roots))
+    if holder is None and not evidence.is_dir():
+        raise _fail(f"{literal(evidence)} is a file: name its holder with --holder", 2)
+    _apart(evidence, case)
+    store = _open(case, create=True)
+    store.lock("scan")      # held until the scan ends; a second writer is refused
+    _note_root(store, evidence, holder)
     detector = None
     if detect:
         from .detect.engine import Detector
 
         detector = Detector()
-    store.spill.mkdir(parents=True, exist_ok=True)
+    private_dir(store.spill, own=store.spill == store.root / "tmp")
     with Listing(evidence, holder, spool=store.spill) as files, \
             ScanProgress(files.files, files.bytes, err) as progress:
         sizes = {"batch_files": batch_files} if batch_files else {}
@@ -103,12 +145,36 @@ def scan(
     )
 
 
+def _note_root(store: CaseStore, evidence: Path, holder: str | None) -> None:
+    """Record the evidence root and its holders in case.json (`verify` reports a holder gone since)."""
+    from .ingest.walk import ROOT_HOLDER, display_name
+
+    root = str(evidence.resolve())
+    if holder is not None:
+        holders = {holder}
+    else:
+        holders = {display_name(e.name) if e.is_dir(follow_symlinks=False) else ROOT_HOLDER
+                   for e in os.scandir(evidence)}
+    meta = store.meta
+    known = meta.get("evidence_holders", {})
+    known[root] = sorted(set(known.get(root, [])) | holders)
+    store.update_meta(evidence_roots=sorted(set(meta.get("evidence_roots", [])) | {root}), evidence_holders=known)
+
+
+def _revealed(store: CaseStore, reveal: bool, command: str) -> bool:
+    """`reveal`, written to the case's audit log when set."""
+    if reveal:
+        store.audit("reveal", command=command)
+    return reveal
+
+
 @app.command()
-def status(case: Path = CaseOpt):
+def status(case: Path = CaseOpt, reveal: bool = RevealOpt):
     """What the case holds: items by status with reasons, and totals."""
     from .inspect import print_status
 
-    print_status(_open(case), out)
+    store = _open(case)
+    print_status(store, out, _revealed(store, reveal, "status"))
 
 
 @app.command()
@@ -116,11 +182,16 @@ def verify(
     case: Path = CaseOpt,
     evidence: Path = typer.Argument(..., exists=True, help="The evidence folder scanned into the case."),
     holder: Optional[str] = typer.Option(None, "--holder"),
+    reveal: bool = RevealOpt,
 ):
-    """Re-hash evidence files and list changed, missing and new ones (exit 1 if any)."""
+    """Re-hash evidence files and list changed, missing, new and unreadable ones (exit 1 if any)."""
     from .inspect import verify_evidence
 
-    problems = verify_evidence(_open(case), evidence, holder, out)
+    store = _open(case)
+    try:
+        problems = verify_evidence(store, evidence, holder, out, _revealed(store, reveal, "verify"))
+    except OSError as exc:
+        raise _fail(f"cannot walk the evidence {evidence}: {exc.strerror or exc}", 2)
     raise typer.Exit(1 if problems else 0)
 
 
@@ -139,9 +210,8 @@ def export(
     try:
         n = export_table(store, what, fmt, reveal, out_file)
     except ValueError as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(2)
-    err.print(f"exported {n} {what}" + (f" to {out_file}" if out_file else ""))
+        raise _fail(exc, 2)
+    err.print(f"exported {n} {what}" + (f" to {literal(out_file)}" if out_file else ""))
 
 
 @app.command()
@@ -153,10 +223,12 @@ def count(
     link: str = typer.Option("exact", "--link", help="Person resolution: exact (shared identifiers only) "
                              "or probabilistic (also merge persons Splink links; reported, opt-in)."),
     link_threshold: float = typer.Option(0.99, "--link-threshold", help="Match probability for --link probabilistic."),
+    reveal: bool = typer.Option(False, "--reveal", help="Holder names unmasked in --json (audited)."),
 ):
     """Records and persons per holder and category, held against the profile's thresholds."""
     import json
 
+    from .mask import redact_tree
     from .profiles import load
     from .profiles.assess import assess_holders
     from .records.count import count_case
@@ -166,12 +238,10 @@ def count(
     try:
         prof = load(profile)
     except ValueError as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(2)
+        raise _fail(exc, 2)
     if link not in ("exact", "probabilistic"):
-        err.print(f"[red]error:[/red] --link must be exact or probabilistic, not {link!r}")
-        raise typer.Exit(2)
-    with _sql_limits(store, "counting"):
+        raise _fail(f"--link must be exact or probabilistic, not {link!r}", 2)
+    with store.writing("count"), _sql_limits(store, "counting"):
         counts = count_case(store, prof, link=link, link_threshold=link_threshold)
     if link != "exact":
         lk = counts.linkage
@@ -179,7 +249,8 @@ def count(
                   f"{lk['merged_persons']} persons merged into others; see derived/possible_links.parquet")
     assess_holders(prof, counts.holders, insider)
     if as_json:
-        print(json.dumps(counts.to_json(), ensure_ascii=False, indent=1))
+        data = counts.to_json()
+        print(json.dumps(data if _revealed(store, reveal, "count") else redact_tree(data), ensure_ascii=False, indent=1))
     else:
         print_counts(counts, prof, out)
     from .inspect import not_read_note
@@ -201,12 +272,11 @@ def lookup(
     try:
         keys, places = find(_open(case), value)
     except ValueError as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(2)
-    out.print(f"person keys: {', '.join(keys)}" + ("" if places else " — not found in the case"))
+        raise _fail(exc, 2)
+    out.print(f"person keys: {literal(', '.join(keys))}" + ("" if places else " — not found in the case"))
     t = Table("holder", "document", "where", "category", "found", "other identifiers on the record")
-    for p in places:
-        t.add_row(p.holder, p.path, p.locator, p.category or "", p.matched, ", ".join(p.others))
+    for p in places:   # lookup masked what could hold an identifier; literal() keeps markup and controls inert
+        t.add_row(*map(literal, (p.holder, p.path, p.locator, p.category or "", p.matched, ", ".join(p.others))))
     out.print(t)
     raise typer.Exit(0 if places else 1)
 
@@ -225,13 +295,13 @@ def refs_add(
     """Register an organisation's database (or a registry extract) as a reference."""
     from .attribute.references import add_reference
 
-    store = CaseStore(case, create=True)
-    try:
-        stats = add_reference(store, name, files, replace)
-    except ValueError as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(2)
-    err.print(f"reference {name}: {stats.documents} documents, {stats.records} rows with identifiers, "
+    store = _open(case, create=True)
+    with store.writing("refs add"):
+        try:
+            stats = add_reference(store, name, files, replace)
+        except ValueError as exc:
+            raise _fail(exc, 2)
+    err.print(f"reference {shown(name)}: {stats.documents} documents, {stats.records} rows with identifiers, "
               f"{stats.failed} failed")
 
 
@@ -244,7 +314,7 @@ def refs_list(case: Path = CaseOpt):
 
     t = Table("source", "files", "rows", "rows with identifiers")
     for r in list_references(_open(case)):
-        t.add_row(r["source"], str(r["files"]), str(r["rows"]), str(r["records"]))
+        t.add_row(shown(r["source"]), str(r["files"]), str(r["rows"]), str(r["records"]))
     out.print(t)
 
 
@@ -271,14 +341,13 @@ def canary_make(
     try:
         canaries = make_canaries(source, n, domain or f"{source.lower()}-c{seed}.example.cn", seed, avoid)
     except ValueError as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(2)
+        raise _fail(exc, 2)
     write_csv(canaries, out_file)
     t = Table("source", "name", "resident ID", "mobile", "e-mail")
     for c in canaries:
-        t.add_row(*c.masked())
+        t.add_row(*map(literal, c.masked()))
     out.print(t)
-    err.print(f"{len(canaries)} canaries for {source} written to {out_file}")
+    err.print(f"{len(canaries)} canaries for {literal(source)} written to {literal(out_file)}")
 
 
 @canary_app.command("add")
@@ -289,15 +358,15 @@ def canary_add(
     """Register a canary list in the case (re-adding a file replaces its earlier registration)."""
     from .attribute.canaries import add_canaries
 
-    store = CaseStore(case, create=True)
-    try:
-        n, problems = add_canaries(store, file)
-    except ValueError as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(2)
+    store = _open(case, create=True)
+    with store.writing("canary add"):
+        try:
+            n, problems = add_canaries(store, file)
+        except ValueError as exc:
+            raise _fail(exc, 2)
     for p in problems:
-        err.print(f"[yellow]warning:[/yellow] {file}: {p}")
-    err.print(f"{n} canaries registered from {file}")
+        err.print(f"[yellow]warning:[/yellow] {shown(file)}: {shown(p)}")
+    err.print(f"{n} canaries registered from {shown(file)}")
 
 
 @app.command()
@@ -307,14 +376,18 @@ def attribute(
     exact: bool = typer.Option(False, "--exact", help="Match every reference exactly, none by sketch."),
     sketch_min_keys: int = typer.Option(10_000_000, "--sketch-min-keys",
                                         help="References with this many keys or more are compared by MinHash."),
+    reveal: bool = typer.Option(False, "--reveal", help="Paths and names unmasked (audited); masked otherwise."),
 ):
     """Candidate sources of each leaked document (containment, shares, schema, canaries) and lineage."""
     from .attribute.attribution import attribute_case, to_json
     from .attribute.console import print_attribution
+    from .mask import redact_tree
 
     store = _open(case)
     with _sql_limits(store, "attribution"):
         result = attribute_case(store, exact=exact, sketch_min_keys=sketch_min_keys)
+    if not _revealed(store, reveal, "attribute"):
+        result = redact_tree(result)
     if as_json:
         print(to_json(result))
     else:
@@ -337,14 +410,13 @@ def report(
 
     store = _open(case)
     try:
-        path = write_report(store, out_file, load(profile), lang, insider, fmt)
+        with store.writing("report"):
+            path = write_report(store, out_file, load(profile), lang, insider, fmt)
     except ChromiumMissing as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(3)
+        raise _fail(exc, 3)
     except ValueError as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(2)
-    err.print(f"report written to {path}")
+        raise _fail(exc, 2)
+    err.print(f"report written to {literal(path)}")
 
 
 @app.command()

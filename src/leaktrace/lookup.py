@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from . import identifiers
 from .case.store import CaseStore
-from .export import mask_value
+from .mask import mask_value, redact
 from .identifiers import PERSON_KEYS
 from .records.sources import key_id, key_id_from_columns
 
@@ -39,8 +39,9 @@ def _masked_key(key: str) -> str:
 
 
 def lookup(store: CaseStore, value: str) -> tuple[list[str], list[Place]]:
-    """(the person's keys, masked, and the places they appear). Uses the last `count`'s
-    person resolution when there is one; without it, only the value itself is looked up."""
+    """(the person's keys, masked, and the places they appear, identifiers in their paths and locators
+    masked too). Uses the last `count`'s person resolution when there is one; without it, only the
+    value itself is looked up."""
     keys = keys_of(value)
     if not keys:
         raise ValueError("not a valid identifier of any person-key type (resident ID, mobile, card, e-mail, ...)")
@@ -48,17 +49,19 @@ def lookup(store: CaseStore, value: str) -> tuple[list[str], list[Place]]:
         persons = store.derived("person_of")
         if persons:
             kid = key_id_from_columns()
+            con.read_parquet(str(persons)).create_view("person_of")
             rows = con.execute(f"""
-                WITH p AS (SELECT * FROM read_parquet('{persons}')),
-                ks AS (SELECT {kid} AS k FROM p WHERE person IN
-                         (SELECT person FROM p WHERE {kid} IN (SELECT {key_id('unnest(?)')})))
+                WITH ks AS (SELECT {kid} AS k FROM person_of WHERE person IN
+                         (SELECT person FROM person_of WHERE {kid} IN (SELECT {key_id('unnest(?)')})))
                 SELECT DISTINCT key FROM (
                   SELECT unnest(string_split(ids, ';')) AS key FROM records WHERE ids IS NOT NULL
                   UNION ALL SELECT unnest(string_split(ids, ';')) FROM ref_records WHERE ids IS NOT NULL)
                 WHERE {key_id('key')} IN (SELECT k FROM ks)""", [keys]).fetchall()
             keys = sorted(set(keys) | {r[0] for r in rows})
         cats = store.derived("record_persons")
-        cat_join = (f"LEFT JOIN read_parquet('{cats}') c ON c.path = r.path AND c.record = r.record"
+        if cats:
+            con.read_parquet(str(cats)).create_view("record_persons")
+        cat_join = ("LEFT JOIN record_persons c ON c.path = r.path AND c.record = r.record"
                     if cats else "LEFT JOIN (SELECT NULL AS path, NULL AS record, NULL AS category) c ON false")
         recs = con.execute(f"""
             SELECT r.holder, r.path, r.locator, c.category, r.ids, r.other_ids
@@ -75,9 +78,10 @@ def lookup(store: CaseStore, value: str) -> tuple[list[str], list[Place]]:
         on_record = (ids or "").split(";")
         hit = next(k for k in on_record if k in keyset)
         rest = [k for k in on_record if k != hit] + [k for k in (other or "").split(";") if k]
-        places.append(Place(holder, path, locator, category, _masked_key(hit), [_masked_key(k) for k in rest]))
-    seen = {p.path for p in places}  # documents where the key is on a record already listed
+        places.append(Place(redact(holder), redact(path), redact(locator or ""), category, _masked_key(hit),
+                            [_masked_key(k) for k in rest]))
+    seen = {path for _, path, *_ in recs}  # documents where the key is on a record already listed
     for holder, path, locator, key in found:
         if path not in seen:
-            places.append(Place(holder, path, locator, None, _masked_key(key), []))
+            places.append(Place(redact(holder), redact(path), redact(locator or ""), None, _masked_key(key), []))
     return [_masked_key(k) for k in keys], places

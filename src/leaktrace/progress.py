@@ -9,6 +9,8 @@ from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, 
                            TransferSpeedColumn, DownloadColumn)
 
 from .ingest.walk import EvidenceFile
+from .mask import redact
+from .terminal import literal
 
 PLAIN_EVERY = 10.0
 BAR_EVERY = 0.1
@@ -44,7 +46,7 @@ class ScanProgress:
         if self.bar:
             if now - self.last_line >= BAR_EVERY:   # the bar redraws at its own pace; a call per file costs
                 self.last_line = now
-                self.bar.update(self.task, completed=self.done_bytes, item=ef.path[-50:])
+                self.bar.update(self.task, completed=self.done_bytes, item=literal(redact(ef.path)[-50:]))
             return
         if now - self.last_line >= PLAIN_EVERY:
             self.last_line = now

@@ -57,27 +57,39 @@ def seeds() -> dict[str, bytes]:
 BOUNDARIES = [0, 1, 0x7F, 0x80, 0xFF, 0x7FFF, 0xFFFF, 0x7FFFFFFF, 0xFFFFFFFF, 2**63 - 1, 2**64 - 1]
 
 
-@st.composite
-def mutated(draw, name: str) -> bytes:
-    """The seed `name` after 1-8 mutations: byte flips, boundary integers written over length
-    fields, truncation, deletion, duplication, and splices of another seed's bytes."""
-    data = bytearray(seeds()[name])
-    for _ in range(draw(st.integers(1, 8))):
-        op = draw(st.sampled_from(["flip", "boundary", "truncate", "delete", "duplicate", "splice"]))
-        at = draw(st.integers(0, len(data)))
-        if op == "flip" and at < len(data):
-            data[at] ^= draw(st.integers(1, 255))
-        elif op == "boundary":
-            width, order = draw(st.sampled_from([1, 2, 4, 8])), draw(st.sampled_from(["little", "big"]))
-            value = draw(st.sampled_from(BOUNDARIES)) % (1 << 8 * width)
-            data[at:at + width] = value.to_bytes(width, order)
-        elif op == "truncate":
-            del data[at:]
-        elif op in ("delete", "duplicate"):
-            end = draw(st.integers(at, min(len(data), at + 4096)))
-            data[at:end] = b"" if op == "delete" else data[at:end] * 2
-        elif op == "splice":
-            other = seeds()[draw(st.sampled_from(sorted(seeds())))]
-            start = draw(st.integers(0, len(other)))
-            data[at:at] = other[start:start + draw(st.integers(1, 4096))]
-    return bytes(data)
+def mutations(names: list[str]) -> st.SearchStrategy[list[tuple]]:
+    """1-8 mutations, each (operation, position, size or value, spliced seed): byte flips, boundary
+    integers written over length fields, truncation, deletion, duplication, and splices of another
+    seed's bytes. Positions are fractions of the length, so a failing example reads as a recipe."""
+    at = st.floats(0, 1)
+    op = st.one_of(
+        st.tuples(st.just("flip"), at, st.integers(1, 255)),
+        st.tuples(st.just("boundary"), at, st.sampled_from(BOUNDARIES), st.sampled_from([1, 2, 4, 8]),
+                  st.sampled_from(["little", "big"])),
+        st.tuples(st.just("truncate"), at),
+        st.tuples(st.sampled_from(["delete", "duplicate"]), at, st.integers(1, 4096)),
+        st.tuples(st.just("splice"), at, st.integers(1, 4096), st.sampled_from(names), at),
+    )
+    return st.lists(op, min_size=1, max_size=8)
+
+
+def mutate(data: bytes, ops: list[tuple]) -> bytes:
+    """`data` after the mutations `ops` (from `mutations`)."""
+    out = bytearray(data)
+    for kind, where, *args in ops:
+        at = int(where * len(out))
+        if kind == "flip" and at < len(out):
+            out[at] ^= args[0]
+        elif kind == "boundary":
+            value, width, order = args
+            out[at:at + width] = (value % (1 << 8 * width)).to_bytes(width, order)
+        elif kind == "truncate":
+            del out[at:]
+        elif kind in ("delete", "duplicate"):
+            out[at:at + args[0]] = b"" if kind == "delete" else out[at:at + args[0]] * 2
+        elif kind == "splice":
+            size, name, start = args
+            other = seeds()[name]
+            begin = int(start * len(other))
+            out[at:at] = other[begin:begin + size]
+    return bytes(out)

@@ -294,3 +294,16 @@ def test_zip_with_cp437_read_names_and_folders_is_no_bomb(tmp_path):
     path.write_bytes(raw)
     got = [m for m in members(doc_of(path), "zip")]
     assert [m.path for m in got] == ["h/g.zip!审计/客户名单.txt"]
+
+
+def test_how_a_document_was_read_is_on_its_row(evidence, tmp_path):
+    """A CSV resynchronised after an open quote is done, and says where it was."""
+    (evidence / "h").mkdir()
+    body = "".join(f"张{i},1380013{8000 + i}\n" for i in range(50))
+    (evidence / "h" / "a.csv").write_text('name,mobile\n"李四,13900139000\n' + body)
+    store = CaseStore(tmp_path / "case", create=True)
+    Scanner(store, Detector()).scan(evidence)
+    status, reason = rows_of(store)["h/a.csv"]
+    assert status == "done" and "line 2: a quote not closed" in reason
+    with store.connect() as con:
+        assert con.execute("SELECT count(*) FROM findings").fetchone()[0] == 51

@@ -98,3 +98,13 @@ def test_same_name_twice_gives_both_members(tmp_path):
         with item.open() as f:
             contents.append(f.read())
     assert contents == [b"first", b"second"]
+
+
+def test_a_header_that_parses_but_does_not_hold_together_fails_the_archive(tmp_path):
+    """41 pack streams declared for 2: py7zr reads the header without its folders (found by fuzzing;
+    the AttributeError escaped the scanner)."""
+    path = two_folders(tmp_path / "a.7z")
+    patch_header(path, b"\x01\x04\x06\x00\x02\x09", b"\x01\x04\x06\x00\x29\x09")
+    got = read_all(members(doc_of(path), "7z"))
+    assert list(got) == ["FAILED:"]
+    assert got["FAILED:"].startswith(b"damaged 7z, members after those read are lost: AttributeError")

@@ -16,7 +16,8 @@ from leaktrace.demo import run_demo
 from leaktrace.profiles import load
 from leaktrace.records.count import count_case
 from leaktrace.report import charts, pdf
-from leaktrace.report.data import collect, redact
+from leaktrace.mask import redact
+from leaktrace.report.data import collect
 from leaktrace.report.html import render
 
 CHROMIUM = pdf.find_chromium()

@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 
 import duckdb
+import pyarrow as pa
 
 from ..case.store import CaseStore
 from ..records.sources import key_id, match_sources, prepare_match_tables
@@ -56,8 +57,9 @@ def attribute_case(store: CaseStore, exact: bool = False, sketch_min_keys: int =
         counts = cont.ref_key_counts(con)
         large = {} if exact else {s: n for s, n in counts.items() if n >= sketch_min_keys}
         where = None
-        if large:
-            where = "holder NOT IN (" + ", ".join("'" + s.replace("'", "''") + "'" for s in large) + ")"
+        if large:   # reference names are data: a table of them, not SQL text
+            con.from_arrow(pa.table({"source": pa.array(sorted(large), pa.string())})).create_view("sketched")
+            where = "holder NOT IN (SELECT source FROM sketched)"
         prepare_match_tables(con, ref_where=where)
         match_sources(con)
         docs = con.execute("""

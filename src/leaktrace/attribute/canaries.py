@@ -14,7 +14,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..case.store import CaseStore, _now
+from ..case.store import CaseStore, _now, private_file
 from ..identifiers import cn_id, cn_mobile, email
 from ..synth import ids as synth_ids
 from ..synth.persons import REGIONS, make_name
@@ -77,10 +77,10 @@ def case_keys(store: CaseStore) -> set[str]:
 
 
 def write_csv(canaries: list[Canary], path: Path) -> None:
-    """Write the canary list as CSV (a temp file renamed into place)."""
+    """Write the canary list as CSV (0600: known, canaries prove nothing; a temp file renamed into place)."""
     path = Path(path)
     tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "w", encoding="utf-8", newline="") as f:
+    with private_file(tmp, "w", encoding="utf-8", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(COLUMNS)
         for c in canaries:

@@ -22,7 +22,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from datasketch import MinHash, MinHashLSHEnsemble
 
-from ..case.store import CaseStore
+from ..case.store import CaseStore, private_dir, private_file
 from ..records.sources import key_id
 
 #: References with at least this many distinct keys are sketched instead of matched exactly.
@@ -99,12 +99,13 @@ def ref_sketches(store: CaseStore, con: duckdb.DuckDBPyConnection, counts: dict[
         out.append(Sketch(source, row["keys"], MinHash(seed=SEED, hashvalues=hv, scheme="affine32")))
     if changed:
         folder = store.root / "derived"
-        folder.mkdir(exist_ok=True)
+        private_dir(folder)
         table = pa.Table.from_pylist(list(cached.values()), schema=pa.schema([
             ("source", pa.string()), ("keys", pa.int64()), ("fingerprint", pa.string()),
             ("num_perm", pa.int32()), ("seed", pa.int32()), ("hashvalues", pa.list_(pa.uint32()))]))
         tmp = folder / "ref_sketches.parquet.tmp"
-        pq.write_table(table, tmp)
+        with private_file(tmp, "wb") as f:
+            pq.write_table(table, f)
         tmp.replace(folder / "ref_sketches.parquet")
     return out
 

@@ -9,14 +9,20 @@ Layout of a case folder::
     derived/<name>.parquet        tables a later stage recomputes whole (persons, categories)
     audit.log                     JSON lines: reveals and other acts that must be on record
     inflight.json                 the evidence file a running scan is reading (see case/inflight.py)
+    lock                          held (flock) by the process writing the case: one writer at a time
 
 A batch is committed when its manifest part exists. Parts of a batch without a
 manifest (an interrupted run) are deleted when the store is opened for writing,
 so a resumed scan redoes exactly the uncommitted items, never duplicating any.
+
+The case holds identifiers in clear: its folders are created 0700 and its files 0600 whatever
+the umask. Paths reach DuckDB as parameters or through its Python API, never pasted into SQL.
 """
 
 from __future__ import annotations
 
+import errno
+import fcntl
 import json
 import os
 import re
@@ -39,8 +45,26 @@ PART_RE = re.compile(r"^b(\d{6})\.([a-z_]+)(?:\.(\d+))?\.parquet$")
 DUCKDB_MEMORY = "4GB"
 
 
+# Case locks this process holds: real path of the case -> [lock file descriptor, holders].
+_LOCKS: dict[str, list] = {}
+
+
 class CaseError(Exception):
     """A case folder that cannot be used as asked."""
+
+
+class CaseBusy(CaseError):
+    """Another process is writing the case."""
+
+
+class CaseWriteError(CaseError):
+    """The case could not be written (disk full, file size limit, I/O error). Nothing of the batch
+    being written is committed, so the same scan run again resumes where the last commit left it."""
+
+    def __init__(self, where: Path | str, exc: OSError):
+        cause = "disk full" if exc.errno in (errno.ENOSPC, errno.EDQUOT) else exc.strerror or str(exc)
+        super().__init__(f"cannot write the case {where}: {cause} ({exc.strerror or exc}). What was "
+                         "committed before is kept; make room and run the same command again to resume")
 
 
 class CaseStore:
@@ -50,7 +74,8 @@ class CaseStore:
         self.root = Path(root)
         self.parts = self.root / "parts"
         if create:
-            self.parts.mkdir(parents=True, exist_ok=True)
+            private_dir(self.root, own=not self.root.exists() or (self.root / "case.json").exists())
+            private_dir(self.parts)
             meta = self.root / "case.json"
             if not meta.exists():
                 _write_json(meta, {"format": 1, "created": _now()})
@@ -70,7 +95,7 @@ class CaseStore:
     def audit(self, action: str, **details) -> None:
         """Append an entry to the case's audit log."""
         entry = {"time": _now(), "action": action, **details}
-        with open(self.root / "audit.log", "a", encoding="utf-8") as f:
+        with private_file(self.root / "audit.log", "a", encoding="utf-8") as f:
             f.write(json.dumps(entry, ensure_ascii=False) + "\n")
 
     @property
@@ -80,22 +105,53 @@ class CaseStore:
             self._inflight = Inflight(self.root / "inflight.json")
         return self._inflight
 
+    @contextmanager
+    def writing(self, what: str) -> Iterator[None]:
+        """Hold the case's lock while `what` (a scan, ...) writes it; CaseBusy if another process holds it."""
+        key = self.lock(what)
+        try:
+            yield
+        finally:
+            _unlock(key)
+
+    def lock(self, what: str) -> str:
+        """Take the case's lock for this process (re-entrant within it) until `_unlock(key)` or the end
+        of the process: an flock on `lock`, which the kernel releases however the process ends."""
+        key = os.path.realpath(self.root)
+        if key in _LOCKS:
+            _LOCKS[key][1] += 1
+            return key
+        fd = os.open(self.root / "lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 512, 0).decode("utf-8", "replace").strip() or "another process"
+            os.close(fd)
+            raise CaseBusy(f"{self.root} is being written by {holder}; run this again when it has ended "
+                           "(nothing was changed)") from None
+        os.fchmod(fd, 0o600)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"leaktrace {what} (pid {os.getpid()}, since {_now()})".encode(), 0)
+        _LOCKS[key] = [fd, 1]
+        return key
+
     # -- writing --------------------------------------------------------
     def recover(self) -> int:
         """Delete temp files, a killed scan's spilled members and parts of uncommitted batches; returns
-        how many."""
-        committed = self._committed_batches()
-        removed = 0
-        for p in self.parts.iterdir():
-            m = PART_RE.match(p.name)
-            if p.name.endswith(".tmp") or (m and int(m.group(1)) not in committed):
-                p.unlink()
-                removed += 1
-        if self.spill.is_dir():
-            for p in [*self.spill.glob("leaktrace-*"), *self.spill.glob("duckdb_temp*")]:
-                if p.is_file():
-                    p.unlink(missing_ok=True)
+        how many. Holds the case's lock: another process's open batch would look uncommitted."""
+        with self.writing("writing"):
+            committed = self._committed_batches()
+            removed = 0
+            for p in self.parts.iterdir():
+                m = PART_RE.match(p.name)
+                if p.name.endswith(".tmp") or (m and int(m.group(1)) not in committed):
+                    p.unlink()
                     removed += 1
+            if self.spill.is_dir():
+                for p in [*self.spill.glob("leaktrace-*"), *self.spill.glob("duckdb_temp*")]:
+                    if p.is_file():
+                        p.unlink(missing_ok=True)
+                        removed += 1
         return removed
 
     def _committed_batches(self) -> set[int]:
@@ -114,8 +170,10 @@ class CaseStore:
             p.unlink()
 
     def new_batch(self) -> "Batch":
+        """The next batch; it holds the case's lock until it is committed."""
+        lock = self.lock("writing")
         existing = [int(m.group(1)) for p in self.parts.iterdir() if (m := PART_RE.match(p.name))]
-        return Batch(self, max(existing, default=0) + 1)
+        return Batch(self, max(existing, default=0) + 1, lock=lock)
 
     # -- reading --------------------------------------------------------
     def has(self, table: str) -> bool:
@@ -131,49 +189,46 @@ class CaseStore:
         """A DuckDB connection with one view per table over the committed parts."""
         import duckdb
 
-        con = duckdb.connect()
+        # Bounded memory: DuckDB spills to `spill` beyond this; the process peaks about
+        # 1 GB above it (counting 100M records: benchmarks/README.md).
+        con = duckdb.connect(config={"temp_directory": str(self.spill),
+                                     "memory_limit": os.environ.get("LEAKTRACE_MEMORY", DUCKDB_MEMORY),
+                                     "preserve_insertion_order": False})
         try:
-            con.execute(f"SET temp_directory='{_sql_str(str(self.spill))}'")
-            # Bounded memory: DuckDB spills to `spill` beyond this; the process peaks about
-            # 1 GB above it (counting 100M records: benchmarks/README.md).
-            con.execute(f"SET memory_limit='{os.environ.get('LEAKTRACE_MEMORY', DUCKDB_MEMORY)}'")
-            con.execute("SET preserve_insertion_order=false")
             committed = self._committed_batches()
             for table, schema in SCHEMAS.items():
                 files = sorted(
                     str(p) for p in self.parts.glob(f"b*.{table}*.parquet")
                     if (m := PART_RE.match(p.name)) and int(m.group(1)) in committed
                 )
-                if files:
-                    listing = ", ".join(f"'{_sql_str(f)}'" for f in files)
-                    con.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet([{listing}], union_by_name=true)")
-                else:
-                    con.register(f"_empty_{table}", schema.empty_table())
-                    con.execute(f"CREATE VIEW {table} AS SELECT * FROM _empty_{table}")
+                rel = con.read_parquet(files, union_by_name=True) if files else con.from_arrow(schema.empty_table())
+                rel.create_view(table)
             yield con
         finally:
             con.close()
 
     def write_derived(self, con: duckdb.DuckDBPyConnection, tables: dict[str, str], drop: tuple[str, ...] = ()) -> None:
-        """Replace derived tables (recomputed by a later stage) together: every query is written to a
-        temporary file first and only when all are written are they renamed into place and the tables
-        in `drop` removed, so a failure leaves the earlier set whole."""
+        """Replace derived tables (recomputed by a later stage) together, holding the case's lock: every
+        query is written to a temporary file first and only when all are written are they renamed into
+        place and the tables in `drop` removed, so a failure leaves the earlier set whole."""
         folder = self.root / "derived"
-        folder.mkdir(exist_ok=True)
+        private_dir(folder)
         written: list[Path] = []
-        try:
-            for name, query in tables.items():
-                tmp = folder / f"{name}.parquet.tmp"
-                written.append(tmp)
-                con.execute(f"COPY ({query}) TO '{_sql_str(str(tmp))}' (FORMAT parquet, COMPRESSION zstd)")
-        except BaseException:
+        with self.writing("count"):
+            try:
+                for name, query in tables.items():
+                    tmp = folder / f"{name}.parquet.tmp"
+                    written.append(tmp)
+                    con.sql(query).write_parquet(str(tmp), compression="zstd")
+                    os.chmod(tmp, 0o600)
+            except BaseException:
+                for tmp in written:
+                    tmp.unlink(missing_ok=True)
+                raise
             for tmp in written:
-                tmp.unlink(missing_ok=True)
-            raise
-        for tmp in written:
-            os.replace(tmp, tmp.with_suffix(""))
-        for name in drop:
-            (folder / f"{name}.parquet").unlink(missing_ok=True)
+                os.replace(tmp, tmp.with_suffix(""))
+            for name in drop:
+                (folder / f"{name}.parquet").unlink(missing_ok=True)
 
     def derived(self, name: str) -> Path | None:
         """The file of a derived table, if a stage has written it."""
@@ -197,9 +252,8 @@ class CaseStore:
 
         con = duckdb.connect()
         try:
-            listing = ", ".join(f"'{_sql_str(str(f))}'" for f in files)
-            rows = con.execute(f"SELECT DISTINCT filename FROM read_parquet([{listing}], filename=true) "
-                               f"WHERE {condition}", params or []).fetchall()
+            rows = con.execute(f"SELECT DISTINCT filename FROM read_parquet(?, filename=true) WHERE {condition}",
+                               [[str(f) for f in files], *(params or [])]).fetchall()
         finally:
             con.close()
         return {int(PART_RE.match(Path(r[0]).name).group(1)) for r in rows}
@@ -208,14 +262,16 @@ class CaseStore:
 class Batch:
     """Rows for one batch of items; nothing is visible until `commit()`."""
 
-    def __init__(self, store: CaseStore, number: int, part_rows: int = 200_000):
+    def __init__(self, store: CaseStore, number: int, part_rows: int = 200_000, lock: str | None = None):
         self.store = store
+        self._lock = lock           # the case lock held for this batch (released by commit)
         self.number = number
         self.part_rows = part_rows
         self._buffers: dict[str, list[pa.Table]] = {}
         self._sizes: dict[str, int] = {}
         self._written: dict[str, int] = {}
         self._temps: list[tuple[Path, Path]] = []
+        self.failed: CaseWriteError | None = None   # a failed write: the batch can no longer commit
 
     def add(self, table: str, rows: list[dict] | pa.Table) -> None:
         """Add rows (dicts or an Arrow table with the table's schema)."""
@@ -239,30 +295,75 @@ class Batch:
         final = self.store.parts / name
         tmp = final.with_name(final.name + ".tmp")
         schema = SCHEMAS[table].build_schema
-        write_part(pa.concat_tables([t.cast(schema) for t in tables]).unify_dictionaries(), table, tmp)
+        try:
+            write_part(pa.concat_tables([t.cast(schema) for t in tables]).unify_dictionaries(), table, tmp)
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            self.failed = CaseWriteError(self.store.root, exc)
+            raise self.failed from exc
         self._temps.append((tmp, final))
         self._buffers[table] = []
         self._sizes[table] = 0
 
     def commit(self) -> None:
-        """Write every part, then the commit marker last: the batch becomes visible atomically."""
+        """Write every part, then the commit marker last: the batch becomes visible atomically.
+        A batch one of whose writes failed (even if the caller went on) raises that failure instead."""
+        if self.failed:
+            raise self.failed
         for table in list(self._buffers):
             if table not in COMMIT_TABLES:
                 self._flush(table)
         for table in COMMIT_TABLES:
             self._flush(table)
-        for tmp, final in self._temps:  # data parts first, markers last
-            _fsync(tmp)
-            os.replace(tmp, final)
+        try:
+            for tmp, final in self._temps:  # data parts first, markers last
+                _fsync(tmp)
+                os.replace(tmp, final)
+            _fsync(self.store.parts)
+        except OSError as exc:
+            raise CaseWriteError(self.store.root, exc) from exc
         self._temps.clear()
-        _fsync(self.store.parts)
+        if self._lock:
+            _unlock(self._lock)
+            self._lock = None
+
+
+def _unlock(key: str) -> None:
+    """Give up one hold of a case's lock; the last releases it."""
+    held = _LOCKS[key]
+    held[1] -= 1
+    if held[1] == 0:
+        del _LOCKS[key]
+        os.ftruncate(held[0], 0)
+        os.close(held[0])
 
 
 def write_part(data: pa.Table, table: str, path: Path) -> None:
     """Write rows of a store table as one Parquet file, with the store's options."""
     repeating = SCHEMAS[table].repeating_columns()
-    pq.write_table(data, path, compression="zstd", use_dictionary=repeating, write_statistics=repeating,
-                   store_schema=False)   # dictionary-encoded columns read back as the strings they are
+    with private_file(path, "wb") as f:
+        pq.write_table(data, f, compression="zstd", use_dictionary=repeating, write_statistics=repeating,
+                       store_schema=False)   # dictionary-encoded columns read back as the strings they are
+
+
+def private_file(path: Path | str, mode: str = "w", **kwargs):
+    """`open(path, mode)` ('w', 'wb', 'a') for a file only its owner can read (0600, umask or not)."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_CLOEXEC | (os.O_APPEND if mode.startswith("a") else os.O_TRUNC)
+    fd = os.open(path, flags, 0o600)
+    try:
+        os.fchmod(fd, 0o600)
+        return os.fdopen(fd, mode, **kwargs)
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def private_dir(path: Path, own: bool = True) -> None:
+    """Create `path` (and parents) if missing; a folder it creates, or `own` says is the case's, is made 0700."""
+    existed = path.exists()
+    path.mkdir(parents=True, exist_ok=True)
+    if own or not existed:
+        os.chmod(path, 0o700)
 
 
 def _fsync(path: Path) -> None:
@@ -276,12 +377,9 @@ def _fsync(path: Path) -> None:
 
 def _write_json(path: Path, obj) -> None:
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(obj, ensure_ascii=False, indent=1), "utf-8")
+    with private_file(tmp, "w", encoding="utf-8") as f:
+        f.write(json.dumps(obj, ensure_ascii=False, indent=1))
     os.replace(tmp, path)
-
-
-def _sql_str(s: str) -> str:
-    return s.replace("'", "''")
 
 
 def _now() -> str:

@@ -286,7 +286,8 @@ def _zip_members(doc: Document, fmt: str, spool: _Spool) -> Iterator[Item]:
                 if spool.budget.spent:
                     return
                 continue
-            except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError, RuntimeError) as exc:
+            except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError, RuntimeError,
+                    ValueError) as exc:
                 yield Failed(name, f"damaged member: {exc}", info.file_size)
                 continue
             yield _member(doc, name, data)

@@ -150,15 +150,17 @@ def _detect(head: bytes, more: tuple[bytes, ...]) -> str:
 
 
 def _utf32_without_bom(head: bytes) -> str:
-    """`utf-32-le`/`utf-32-be` when every 4-byte unit is a code point and a third of them are ASCII
-    (markup, spaces, line breaks), and the text decodes."""
+    """`utf-32-le`/`utf-32-be` when every 4-byte unit is a code point, 95 % of them printable (not
+    C0 or C1 controls but tab and line ends: numbers stored as 32-bit integers are not), and the
+    text decodes."""
     sample = head[: len(head) & ~3]
     n = len(sample) // 4
     if n < 2 or sample.count(0) < 2 * n:   # UTF-32 text is at least half NULs
         return ""
     for codec, dtype in (("utf-32-le", "<u4"), ("utf-32-be", ">u4")):
         units = np.frombuffer(sample, dtype=dtype)
-        if units.max() < 0x110000 and 3 * np.count_nonzero(units < 0x80) >= n and decodes(sample, codec):
+        printable = ((units >= 0x20) & (units < 0x7F)) | (units >= 0xA0) | np.isin(units, (9, 10, 13))
+        if units.max() < 0x110000 and 20 * np.count_nonzero(printable) >= 19 * n and decodes(sample, codec):
             return codec
     return ""
 

@@ -132,11 +132,13 @@ class IsolatedReader:
             self._kill()
             ctx = mp.get_context("spawn")
             parent, child = ctx.Pipe()
-            self._proc = ctx.Process(target=_serve, args=(child, self.limits.memory_bytes), daemon=True,
-                                     name="leaktrace-reader")
-            self._proc.start()
-            child.close()
-            self._conn = parent
+            proc = ctx.Process(target=_serve, args=(child, self.limits.memory_bytes), daemon=True,
+                               name="leaktrace-reader")
+            try:
+                proc.start()
+            finally:
+                child.close()
+            self._proc, self._conn = proc, parent
         return self._conn
 
     def _kill(self) -> None:

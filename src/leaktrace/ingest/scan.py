@@ -24,7 +24,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO, Callable, Iterable, Protocol
 
-from ..case.store import Batch, CaseStore
+from ..case.store import Batch, CaseStore, CaseWriteError
 from . import containers
 from .containers import CONTAINER_FORMATS, Budget, Failed, Limits
 from .formats import read_document
@@ -35,8 +35,9 @@ from .walk import EvidenceFile, walk
 
 HEAD_BYTES = 8192
 WHOLE_BYTES = 16 << 20   # files up to this size are read once into memory; larger ones are streamed
-# Exceptions that are the user's or the interpreter's, not a file's: they end the scan.
-_STOPS = (KeyboardInterrupt, SystemExit, GeneratorExit)
+# Exceptions that are the user's, the interpreter's or the case's (a failed write), not a file's:
+# they end the scan.
+_STOPS = (KeyboardInterrupt, SystemExit, GeneratorExit, CaseWriteError)
 _NOATIME = getattr(os, "O_NOATIME", 0)
 
 
@@ -275,9 +276,10 @@ class Scanner:
                 self._counted.append((row, det))
         row.update(format=result.format or fmt, encoding=result.encoding or None, tables=result.tables,
                    rows=result.rows, text_bytes=result.text_bytes)
+        if result.notes:      # how it was read, where that is not the plain way (the status stays)
+            row["reason"] = _first(result.notes, 3)
         if problems:
-            _fail(row, "; ".join(problems[:5]) + (f"; … {len(problems) - 5} more" if len(problems) > 5 else ""),
-                  partly=read > 0)
+            _fail(row, _first(problems, 5), partly=read > 0)
 
     def _scan_member(self, doc: Document, unit: Member, holder: str, batch: Batch) -> None:
         label = containers.member_label(unit.name)
@@ -291,6 +293,11 @@ def _fail(row: dict, reason: str, partly: bool = False) -> None:
     row["reason"] = "; ".join(filter(None, [row["reason"], reason]))
     if row["status"] != "failed":
         row["status"] = "partial" if partly else "failed"
+
+
+def _first(reasons: list[str], n: int) -> str:
+    """The first `n` reasons, and how many more there are."""
+    return "; ".join(reasons[:n]) + (f"; … {len(reasons) - n} more" if len(reasons) > n else "")
 
 
 def _describe(exc: BaseException) -> str:

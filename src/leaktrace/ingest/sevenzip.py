@@ -35,10 +35,14 @@ def members(fh: IO[bytes], check: Callable[[int], None]) -> Iterator[Entry]:
         if archive.needs_password():
             yield Failed("", "encrypted 7z archive (password required)")
             return
-        yield from _read(archive, fh, check)
+        try:
+            yield from _read(archive, fh, check)
+        except Exception as exc:  # noqa: BLE001 - a header that parsed but does not hold together
+            yield Failed("", f"damaged 7z, members after those read are lost: {type(exc).__name__}: {exc}"[:300])
 
 
 def _read(archive, fh: IO[bytes], check: Callable[[int], None]) -> Iterator[Entry]:
+    """The members of an opened archive, each folder decoded in order from where it starts."""
     spans = _folder_spans(archive)
     broken: dict[int, str] = {}          # folder id -> why its remaining members are not read
     current = None

@@ -75,6 +75,8 @@ def sniff(name: str, head: bytes, opener: ZipOpener | None = None) -> str:
     if not head:
         return "empty"
     ext = extension(name)
+    if head.startswith(b"\xef\xbb\xbf%PDF-"):   # a PDF saved by a text tool with a byte-order mark
+        return "pdf"
     for magic, fmt in _MAGIC:
         if head.startswith(magic):
             if fmt == "zip":
@@ -94,7 +96,7 @@ def _zip_kind(ext: str, opener: ZipOpener | None) -> str:
     try:
         with opener() as fh, zipfile.ZipFile(fh) as zf:
             names = set(zf.namelist())
-            mimetype = zf.read("mimetype") if "mimetype" in names else b""
+            mimetype = _head_of(zf, "mimetype") if "mimetype" in names else b""
     except (zipfile.BadZipFile, OSError, KeyError, ValueError, RuntimeError, EOFError):
         return "zip"
     if b"opendocument.spreadsheet" in mimetype:
@@ -104,6 +106,12 @@ def _zip_kind(ext: str, opener: ZipOpener | None) -> str:
     if "word/document.xml" in names:
         return "docx"
     return "zip"
+
+
+def _head_of(zf: zipfile.ZipFile, name: str, size: int = 256) -> bytes:
+    """The first `size` bytes of a zip member (whatever size it declares)."""
+    with zf.open(name) as member:
+        return member.read(size)
 
 
 def is_binary(head: bytes, enc: str | None = None) -> bool:

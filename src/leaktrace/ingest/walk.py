@@ -144,8 +144,13 @@ def _is_folder(e: os.DirEntry) -> bool:
 
 
 def _entry(holder: str, path: str, p: Path | str, entry: os.DirEntry | None = None) -> EvidenceFile:
-    """The file at `p`, stat'ed through its `os.scandir` entry when it has one."""
-    st = entry.stat(follow_symlinks=False) if entry is not None else os.lstat(p)
+    """The file at `p`, stat'ed through its `os.scandir` entry when it has one; a file gone since it
+    was listed is an entry with the reason."""
+    try:
+        st = entry.stat(follow_symlinks=False) if entry is not None else os.lstat(p)
+    except OSError as exc:
+        return EvidenceFile(holder, path, os.fspath(p), 0, 0.0, f"cannot stat: {exc.strerror or exc}",
+                            unreadable=True)
     reason = ""
     if stat.S_ISLNK(st.st_mode):
         reason = "symbolic link, not followed"

@@ -35,14 +35,16 @@ class Profile:
     def default(self) -> str:
         return self.data["default"]
 
-    def sql_case(self, roles: str) -> str:
-        """A SQL expression giving the rule category for a list of roles (NULL: no rule matched)."""
-        whens = []
+    def sql_case(self, roles: str) -> tuple[str, list]:
+        """A SQL expression giving the rule category for a list of roles (NULL: no rule matched) and
+        the parameters it takes: a profile's roles and categories are values, never SQL text."""
+        whens, params = [], []
         for rule in self.rules:
-            conds = " AND ".join(
-                "list_has_any({}, [{}])".format(roles, ", ".join(f"'{r}'" for r in sorted(g))) for g in rule.all)
-            whens.append(f"WHEN {conds} THEN '{rule.category}'")
-        return f"(CASE {' '.join(whens)} ELSE NULL END)" if whens else "NULL"
+            whens.append(" AND ".join(f"list_has_any({roles}, ?::VARCHAR[])" for _ in rule.all))
+            params += [sorted(g) for g in rule.all]
+            whens[-1] = f"WHEN {whens[-1]} THEN ?"
+            params.append(rule.category)
+        return (f"(CASE {' '.join(whens)} ELSE NULL END)" if whens else "NULL"), params
 
     def categorize(self, roles: set[str] | frozenset[str]) -> str:
         """The category of a record or dataset whose fields have these roles."""

@@ -76,30 +76,33 @@ def prepare(con: duckdb.DuckDBPyConnection, profile: Profile, link: str = "exact
         SELECT rid, did, holder, row, valid, array_to_string(list_sort(roles_present), ',') AS roles,
                {key_id("string_split(ids, ';')[1]")} AS k, hash(text) AS th
         FROM rec""")
+    case_of_roles, params = rule(_ROLE_LIST)
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE roles_category AS
-        SELECT roles, {rule(_ROLE_LIST)} AS category FROM (SELECT DISTINCT roles FROM rc)""")
+        SELECT roles, {case_of_roles} AS category FROM (SELECT DISTINCT roles FROM rc)""", params)
+    case_of_roles, params = rule(_shared_roles("roles"))
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE source_category AS
-        SELECT source, {rule(_shared_roles('roles'))} AS category
-        FROM (SELECT source, list_distinct(flatten(list(DISTINCT roles_present))) AS roles FROM ref GROUP BY source)""")
+        SELECT source, {case_of_roles} AS category
+        FROM (SELECT source, list_distinct(flatten(list(DISTINCT roles_present))) AS roles FROM ref GROUP BY source)""",
+                params)
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE dataset_stats AS
-        SELECT did, n_valid, coalesce(n_matched, 0) AS n_matched, dense, {rule(_shared_roles('roles'))} AS category
+        SELECT did, n_valid, coalesce(n_matched, 0) AS n_matched, dense, {case_of_roles} AS category
         FROM (SELECT did, count(*) FILTER (WHERE valid) AS n_valid,
                      count(*) / (max(row) - min(row) + 1) >= {DENSITY} AS dense
               FROM rc GROUP BY did)
         JOIN (SELECT did, list_distinct(flatten(list({_ROLE_LIST}))) AS roles
               FROM (SELECT DISTINCT did, roles FROM rc) GROUP BY did) USING (did)
         LEFT JOIN (SELECT did, count(*) AS n_matched FROM record_source JOIN rc USING (rid) GROUP BY did)
-          USING (did)""")
+          USING (did)""", params)
     con.execute(f"""
         ALTER TABLE dataset_stats ADD COLUMN unknown_leak BOOLEAN;
         UPDATE dataset_stats SET unknown_leak = dense AND n_matched = 0 AND n_valid >= {MIN_UNKNOWN_DATASET}""")
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE counted AS
         SELECT r.rid, r.holder, r.did, r.valid, r.th, p.person,
-               s.source, coalesce(rcat.category, sc.category, d.category, '{profile.default}') AS category,
+               s.source, coalesce(rcat.category, sc.category, d.category, ?) AS category,
                r.valid AND (s.source IS NOT NULL OR d.unknown_leak) AS counted,
                NOT r.valid AND d.dense AND (d.n_matched >= {LEAKED_SHARE} * d.n_valid AND d.n_matched > 0
                                             OR d.unknown_leak) AS invalid
@@ -109,7 +112,7 @@ def prepare(con: duckdb.DuckDBPyConnection, profile: Profile, link: str = "exact
         LEFT JOIN record_source s USING (rid)
         LEFT JOIN source_category sc USING (source)
         LEFT JOIN split_rec sr USING (rid, k)
-        LEFT JOIN person_of p ON p.k = coalesce(sr.node, r.k)""")
+        LEFT JOIN person_of p ON p.k = coalesce(sr.node, r.k)""", [profile.default])
     drop(con, "rc", "roles_category")
     if link == "exact":
         return None

@@ -4,15 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from functools import lru_cache
 
 from .. import __version__, identifiers
 from ..case.store import CaseStore
-from ..detect.matcher import find
-from ..detect.normalize import fold
-from ..detect.validate import resolve, type_names
-from ..export import mask_ids, mask_name, mask_value
 from ..inspect import status_summary
+from ..mask import mask_ids, mask_name
 from ..profiles import Profile
 from ..profiles.assess import assess_holders
 from ..records.count import Counts, count_case
@@ -40,22 +36,6 @@ class ReportData:
     identifier_types: list[dict] = field(default_factory=list)
 
 
-@lru_cache(maxsize=65536)
-def redact(s: str) -> str:
-    """`s` with every valid identifier in it masked (paths and reasons may contain one)."""
-    if not s or not any(c.isdigit() or c == "@" for c in s):
-        return s
-    folded = fold(s)
-    found = find(folded)
-    codes, values = resolve(found.types, found.raw_array)
-    types = type_names(codes).to_pylist()
-    hits = [(r, mask_value(t, v)) for r, t, v in zip(found.raws, types, values.to_pylist())
-            if v is not None and t != "masked"]
-    for raw, masked in hits:
-        folded = folded.replace(raw, masked)
-    return folded if hits else s
-
-
 def collect(store: CaseStore, profile: Profile, insiders: list[str] | tuple = (),
             attribution: dict | None = None) -> ReportData:
     """Count the case under `profile` (writing the derived tables) and gather every section's data.
@@ -72,9 +52,9 @@ def collect(store: CaseStore, profile: Profile, insiders: list[str] | tuple = ()
     holders = list(counts.holders)
     rp = store.derived("record_persons")
     with store.connect() as con:
+        con.read_parquet(str(rp)).create_view("rp")
         refs, ref_files = con.execute("SELECT count(DISTINCT holder), count(*) FROM ref_manifest").fetchone()
         canaries = con.execute("SELECT count(*) FROM canaries").fetchone()[0]
-        con.execute(f"CREATE TEMP VIEW rp AS SELECT * FROM read_parquet('{_sql(str(rp))}')")
         pairs = con.execute("""
             WITH hp AS (SELECT DISTINCT holder, person FROM rp WHERE counted AND person IS NOT NULL)
             SELECT a.holder, b.holder, count(*) FROM hp a JOIN hp b USING (person) GROUP BY ALL""").fetchall()
@@ -123,6 +103,3 @@ def _rule(type_: str) -> str:
     doc = ((mod.__doc__ or "") if mod else "").split(">>>")[0]
     return " ".join(doc.replace("``", "").split())
 
-
-def _sql(s: str) -> str:
-    return s.replace("'", "''")

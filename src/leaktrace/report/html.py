@@ -6,11 +6,12 @@ import os
 from html import escape
 from pathlib import Path
 
-from ..case.store import CaseStore
+from ..case.store import CaseStore, private_file
+from ..mask import redact
 from ..profiles import Profile
 from ..records import count as counting
 from . import charts
-from .data import ReportData, collect, redact
+from .data import ReportData, collect
 from .labels import other, text
 
 CSS = """
@@ -144,12 +145,13 @@ def _overview(p: _Page, holders: list[str], levels: bool) -> str:
 
 def _charts(p: _Page) -> str:
     d = p.d
-    holders = list(d.counts.holders)
+    holders = [redact(h) for h in d.counts.holders]    # chart labels are escaped by charts, masked here
     cats = list(d.profile.categories)
     names = [d.profile.categories[c].get(p.lang, c) for c in cats]
-    stacked = charts.stacked_bars(holders, names, [[d.counts.holders[h]["records"].get(c, 0) for c in cats]
-                                                   for h in holders], text("chart_categories", p.lang))
-    src = charts.bars([s or text("source_unknown", p.lang) for s, _, _ in d.by_source],
+    stacked = charts.stacked_bars(holders, names, [[counts["records"].get(c, 0) for c in cats]
+                                                   for counts in d.counts.holders.values()],
+                                  text("chart_categories", p.lang))
+    src = charts.bars([redact(s) if s else text("source_unknown", p.lang) for s, _, _ in d.by_source],
                       [n for _, n, _ in d.by_source], text("chart_sources", p.lang))
     heat = charts.heatmap(holders, d.overlap, text("chart_overlap", p.lang))
     src_rows = [f"<tr><td>{_e(s) if s else p.L('source_unknown')}</td>{_n(n)}{_n(persons)}</tr>"
@@ -261,14 +263,12 @@ def render(d: ReportData, lang: str = "zh") -> str:
 
 
 def write_atomic(path: Path, content: str | bytes) -> Path:
-    """Write `content` to `path` through a temporary file in the same folder and a rename."""
+    """Write `content` to `path` (0600) through a temporary file in the same folder and a rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        if isinstance(content, str):
-            tmp.write_text(content, "utf-8")
-        else:
-            tmp.write_bytes(content)
+        with private_file(tmp, "wb") as f:
+            f.write(content.encode("utf-8") if isinstance(content, str) else content)
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)

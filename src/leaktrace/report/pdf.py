@@ -52,5 +52,6 @@ def html_to_pdf(html: str, out: Path, timeout: int = 300) -> Path:
             raise RuntimeError(f"chromium could not print the report (exit {run.returncode}): {run.stderr[-500:]}")
         tmp_out = out.with_name(f".{out.name}.{os.getpid()}.tmp")
         shutil.move(str(pdf), tmp_out)
+        os.chmod(tmp_out, 0o600)     # the report holds the case's findings: private, like the case
         os.replace(tmp_out, out)
     return out

@@ -39,6 +39,7 @@ NAMES = "欧阳娜娜,诸葛亮,司马懿,慕容复,端木蓉,上官婉儿,东�
     (SIMPLIFIED, "utf-32-le", "utf-32-le"),
     (SIMPLIFIED, "utf-32-be", "utf-32-be"),
     ("😀 𠀀 " + SIMPLIFIED, "utf-32-le", "utf-32-le"),
+    ("张三李四王五赵六钱七孙八周九吴十郑一王二\n" * 10, "utf-32-be", "utf-32-be"),
     (NAMES, "gbk", "gb18030"),
     (NAMES, "utf-16-le", "utf-16-le"),
     (JAPANESE, "euc_jp", "euc_jp"),

@@ -1,5 +1,6 @@
 """DOCX, PDF, HTML, e-mail, vCard, plain text, empty and binary documents; sniffing."""
 
+import base64
 import codecs
 from email.message import EmailMessage
 
@@ -25,6 +26,31 @@ def test_docx(tmp_path):
     assert "13800138000" in texts(units)[0].text and texts(units)[0].part.startswith("paragraphs")
     batch = tables(units)[0]
     assert batch.columns == ["姓名", "手机号"] and batch.rows == [["李四", "15572422383"]]
+
+
+def test_docx_with_an_oversized_part_is_reported_not_loaded(tmp_path, monkeypatch):
+    """Parts are loaded whole by python-docx: a part declaring more than the limit (a bomb) is not."""
+    import zipfile
+
+    import docx
+
+    from leaktrace.ingest.formats import docx as docx_reader
+
+    d = docx.Document()
+    d.add_paragraph("客户资料：张三 13800138000")
+    path = tmp_path / "a.docx"
+    d.save(path)
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("word/header9.xml", b"<w:hdr>" + b" " * (3 << 20) + b"</w:hdr>")   # 3 MiB, deflated to 3 KiB
+    monkeypatch.setattr(docx_reader, "MAX_XML_PART", 2 << 20)
+    fmt, units, _ = read_all(path)
+    assert fmt == "docx" and not texts(units)
+    assert unreadables(units)[0].reason.startswith("DOCX not read: part word/header9.xml declares 3145")
+    monkeypatch.setattr(docx_reader, "MAX_XML_PART", 4 << 20)
+    monkeypatch.setattr(docx_reader, "MAX_PARTS_BYTES", 3 << 20)
+    assert "parts declare" in unreadables(read_all(path)[1])[0].reason
+    monkeypatch.setattr(docx_reader, "MAX_PARTS_BYTES", 8 << 20)
+    assert "13800138000" in texts(read_all(path)[1])[0].text
 
 
 def test_docx_text_beyond_plain_runs(tmp_path):
@@ -78,6 +104,28 @@ def test_word_97_and_wps_text_runs_at_their_byte_offsets(write):
     assert blocks[0].text == "客户：张三 手机13800138000 身份证330302199012290241\n"
     assert data[blocks[0].byte_offset:].startswith(utf16) and blocks[0].byte_offset % 2 == 1
     assert blocks[1].text == plain.decode() + "\n" and data[blocks[1].byte_offset:].startswith(plain)
+
+
+@pytest.mark.parametrize("shift", [-40, -7, 0, 3, 1000])
+def test_compound_file_is_searched_window_by_window(write, monkeypatch, shift):
+    """Runs are found whole and once whatever window boundary they cross, at their byte offsets."""
+    from leaktrace.ingest.formats import ole
+
+    monkeypatch.setattr(ole, "WINDOW", 4096)
+    monkeypatch.setattr(ole, "OVERLAP", 256)
+    utf16 = "客户张三手机13800138000".encode("utf-16-le")
+    plain = b"mail li.si@example.cn 15572422383"
+    data = bytearray(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(4 * 4096))
+    spots = {4096 + shift: utf16, 2 * 4096 + shift + 1: utf16, 3 * 4096 + shift: plain}
+    for at, run in spots.items():
+        data[at:at + len(run)] = run
+    path = write("a.doc", bytes(data))
+    windowed = sorted((b.byte_offset, b.text) for b in texts(read_all(path)[1]))
+    monkeypatch.setattr(ole, "WINDOW", 1 << 20)
+    whole = sorted((b.byte_offset, b.text) for b in texts(read_all(path)[1]))
+    assert windowed == whole
+    for at, run in spots.items():
+        assert (at, run.decode("utf-16-le" if run == utf16 else "latin-1") + "\n") in whole
 
 
 def test_text_runs_of_a_real_compound_file(tmp_path):
@@ -220,6 +268,33 @@ def test_eml_inline_named_file_and_forwarded_message(write):
     assert any("15572422383" in t for t in parts.values()) and any("13900139000" in t for t in parts.values())
 
 
+@pytest.mark.parametrize("header", [b"To: " + b"(" * 1_000_000 + b"\n",                  # nested comments
+                                    b"X-Note: a\n" + b" 1\n" * 350_000,                # folded 350,000 times
+                                    b"Subject: " + b"=?utf-8?q?a?= " * 80_000 + b"\n"])  # 80,000 encoded words
+def test_hostile_headers_are_read_in_linear_time(write, header):
+    """The default policy's header parser recursed through 1 GiB on `((((` and was quadratic on folds."""
+    import time
+
+    data = b"From: seller@example.com\n" + header + b"Content-Type: text/plain\n\n13800138000\n"
+    start = time.process_time()
+    fmt, units, _ = read_all(write("m.eml", data))
+    assert time.process_time() - start < 8
+    parts = {b.part: b.text for b in texts(units)}
+    assert not unreadables(units) and "seller@example.com" in parts["headers"]
+    assert "13800138000" in parts["body 1 (text/plain)"]
+
+
+def test_header_encoded_words_and_raw_gbk_are_decoded():
+    from leaktrace.ingest.formats.email import header_text
+
+    name = "张三丰".encode("gbk")   # a character split between two encoded words
+    split = f"=?GBK?B?{base64.b64encode(name[:3]).decode()}?= =?gbk?B?{base64.b64encode(name[3:]).decode()}?="
+    assert header_text(split + " <a@b.cn>") == "张三丰 <a@b.cn>"
+    assert header_text("=?utf-8?q?=E5=BC=A0_San?=\r\n =?utf-8?b?5p2O?= x") == "张 San李 x"
+    assert header_text("李四 <c@d.cn>".encode("gbk").decode("ascii", "surrogateescape")) == "李四 <c@d.cn>"
+    assert header_text("=?bogus?B?!!?= =?x?q?") == "=?bogus?B?!!?= =?x?q?"
+
+
 def test_mbox(write):
     data = b"".join(b"From seller@example.com Thu Mar 10 10:00:00 2016\n" + _message(n) + b"\n"
                     for n in (1, 2))
@@ -257,6 +332,70 @@ def test_vcf_soft_line_breaks_and_other_properties(write):
     assert row["NOTE"] == "证件号码11010519491231002X"
     assert row["OTHER"] == ("X-IDCARD: 330304199001011234; IMPP: mailto:w5@163.com; "
                             "X-ANDROID-CUSTOM: vnd.android.cursor.item/relation 15572422383 1")
+
+
+def test_vcf_long_soft_broken_value_is_read_in_linear_time(write):
+    """A quoted-printable value broken over 250,000 lines (joining them took minutes: quadratic)."""
+    import time
+
+    data = (b"BEGIN:VCARD\nVERSION:2.1\nFN:a\nNOTE;ENCODING=QUOTED-PRINTABLE:" + b"=41=\n" * 250_000
+            + b"x\nTEL:13800138000\nEND:VCARD\n" + b"BEGIN:VCARD\nFN:b\n TAIL\nEND:VCARD\n")
+    start = time.process_time()
+    _, units, result = read_all(write("c.vcf", data))
+    assert time.process_time() - start < 6
+    rows = [dict(zip(b.columns, r)) for b in tables(units) for r in b.rows]
+    assert rows[0]["NOTE"] == "A" * 250_000 + "x" and rows[0]["TEL"] == "13800138000"
+    assert rows[1]["FN"] == "bTAIL" and result.rows == 2
+
+
+def test_vcf_cut_off_before_the_last_end_keeps_the_last_card(write):
+    _, units, result = read_all(write("c.vcf", "BEGIN:VCARD\nFN:a\nEND:VCARD\nBEGIN:VCARD\nFN:b\nTEL:13800138000\n"))
+    assert [r[:3] for r in tables(units)[0].rows] == [["a", None, None], ["b", None, "13800138000"]]
+
+
+def test_eml_unnamed_non_text_part_is_a_member(write):
+    msg = EmailMessage()
+    msg["From"] = "seller@example.com"
+    msg.set_content("见附件")
+    part = EmailMessage()
+    part.set_content(b"PK\x03\x04 13800138000", maintype="application", subtype="octet-stream")
+    del part["Content-Disposition"]
+    msg.make_mixed()
+    msg.attach(part)
+    _, units, _ = read_all(write("m.eml", msg.as_bytes()))
+    members = [u for u in units if type(u).__name__ == "Member"]
+    assert [m.name for m in members] == ["attachment-1"] and b"13800138000" in members[0].data
+
+
+def test_docx_embedded_files_are_members(tmp_path):
+    import zipfile
+
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("见附表")
+    path = tmp_path / "a.docx"
+    d.save(path)
+    with zipfile.ZipFile(path, "a") as zf:
+        zf.writestr("word/embeddings/Microsoft_Excel_Worksheet.xlsx", b"PK fake sheet 13800138000")
+    _, units, _ = read_all(path)
+    members = [u for u in units if type(u).__name__ == "Member"]
+    assert [m.name for m in members] == ["word/embeddings/Microsoft_Excel_Worksheet.xlsx"]
+    assert members[0].data == b"PK fake sheet 13800138000"
+
+
+@pytest.mark.parametrize("name,module,limit", [("p.html", "html", "MAX_HTML_BYTES"), ("d.json", "jsonfmt", "MAX_JSON_BYTES"),
+                                               ("r.rtf", "rtf", "MAX_RTF_BYTES")])
+def test_documents_too_big_for_their_reader_are_read_as_text(write, monkeypatch, name, module, limit):
+    import importlib
+
+    body = {"html": b"<html><body><p>13800138000</p>", "jsonfmt": b'{"phone": "13800138000", "x": [',
+            "rtf": b"{\\rtf1\\ansi 13800138000 "}[module] + b" " * 4096
+    monkeypatch.setattr(importlib.import_module(f"leaktrace.ingest.formats.{module}"), limit, 1024)
+    fmt, units, _ = read_all(write(name, body))
+    assert unreadables(units)[0].reason.endswith("exceeds 1024; read as plain text instead") or \
+        unreadables(units)[0].reason.endswith("byte limit; read as plain text instead")
+    assert "13800138000" in texts(units)[0].text
 
 
 def test_text_offsets(write):
@@ -347,6 +486,7 @@ def test_nul_padded_text_is_text_but_zeros_and_int_arrays_are_binary(write):
     ("a.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 50, "ole"),
     ("a.WPS", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 50, "ole"),
     ("a.rtf", b"{\\rtf1\\ansi x}", "rtf"),
+    ("a.txt", b"\xef\xbb\xbf%PDF-1.3\n%\xc4\xe5", "pdf"),
     ("a.db", b"SQLite format 3\x00" + b"\x00" * 50, "sqlite"),
     ("a.dat", b"<!DOCTYPE html><html>", "html"),
     ("x", b"Received: from a\nFrom: a@b.com\nSubject: hi\n\nbody", "eml"),

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from fmt_helpers import read_all, tables
+from fmt_helpers import read_all, tables, unreadables
 
 
 def _rows():
@@ -114,3 +114,27 @@ def test_float_text(value, text):
     from leaktrace.ingest.formats.common import float_text
 
     assert float_text(value) == text
+
+
+def test_a_damaged_sheet_does_not_lose_the_sheets_after_it(tmp_path):
+    import io
+    import zipfile
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    for n, (title, phone) in enumerate([("a", "13800138000"), ("b", "13900139000"), ("c", "15572422383")]):
+        sheet = book.active if n == 0 else book.create_sheet()
+        sheet.title = title
+        sheet.append(["name", "phone"])
+        sheet.append(["x", phone])
+    buf = io.BytesIO()
+    book.save(buf)
+    path = tmp_path / "bad.xlsx"
+    with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as src, zipfile.ZipFile(path, "w") as out:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            out.writestr(info, data[: len(data) // 2] if info.filename == "xl/worksheets/sheet2.xml" else data)
+    _, units, _ = read_all(path)
+    assert [(b.table, b.rows) for b in tables(units)] == [("a", [["x", "13800138000"]]), ("c", [["x", "15572422383"]])]
+    assert [u.reason.split(":")[0] for u in unreadables(units)] == ["sheet b"]

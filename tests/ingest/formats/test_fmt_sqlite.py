@@ -153,6 +153,38 @@ def test_a_corrupt_table_does_not_hide_the_tables_after_it(tmp_path, in_memory):
     assert reason.startswith(f"table b: read stopped after {counts['b']} rows: ") and "malformed" in reason
 
 
+def test_a_table_whose_definition_does_not_parse_does_not_hide_the_others(tmp_path):
+    path = make_db(tmp_path / "bad.db", "CREATE TABLE a (v)", "CREATE TABLE b (v)",
+                   rows={"a": [("x",)], "b": [("y",)]})
+    con = sqlite3.connect(path)
+    con.execute("PRAGMA writable_schema = ON")
+    con.execute("UPDATE sqlite_master SET sql = 'CREATE TABLE a (v,' WHERE name = 'a'")
+    con.commit()
+    con.close()
+    units, _ = read(path, in_memory=False)
+    assert [(b.table, b.rows) for b in tables(units)] == [("b", [["y"]])]
+    assert [u.reason for u in unreadables(units)] == [
+        "table a: no stored column (its definition does not parse, or every column is generated)"]
+
+
+@pytest.mark.parametrize("name", ["X'41'", "NULL"])
+def test_a_schema_name_that_is_not_text_is_reported_not_raised(tmp_path, name):
+    """Found by fuzzing: a damaged schema row whose name is a blob, NULL (or a number,
+    which SQL cannot store there but damage can) made the reader raise."""
+    path = make_db(tmp_path / "odd.db", "CREATE TABLE a (v)", "CREATE TABLE b (v)",
+                   rows={"a": [("x",)], "b": [("y",)]})
+    con = sqlite3.connect(path)
+    con.execute("PRAGMA writable_schema = ON")
+    con.execute(f"UPDATE sqlite_master SET name = {name} WHERE name = 'a'")
+    con.commit()
+    con.close()
+    units, _ = read(path, in_memory=True)
+    got = {b.table: b.rows for b in tables(units)}
+    assert got["b"] == [["y"]]
+    assert all(u.reason.startswith("table ") for u in unreadables(units))   # table a: read or named
+    assert len(got) + len(unreadables(units)) == 2
+
+
 def test_a_wal_database_is_read_with_its_log_from_a_copy(evidence):
     live = evidence.parent / "live.db"
     con = sqlite3.connect(live)

@@ -30,17 +30,19 @@ def test_jsonl_nested_and_bad_line(write):
 @pytest.mark.parametrize("in_memory", [False, True])
 @pytest.mark.parametrize("deep", ['{"name":' * 100_000 + '"x"' + "}" * 100_000,
                                   "[" * 100_000 + "]" * 100_000])
-def test_jsonl_over_deep_line_does_not_lose_the_file(write, deep, in_memory):
+@pytest.mark.parametrize("where", [3, 0])
+def test_jsonl_over_deep_line_does_not_lose_the_file(write, deep, in_memory, where):
     rows = [json.dumps({"name": f"n{i}", "phone": f"1380013{i:04d}"}) for i in range(6)]
-    path = write("x.jsonl", "\n".join(rows[:3] + [deep] + rows[3:]) + "\n")
+    path = write("x.json", "\n".join(rows[:where] + [deep] + rows[where:]) + "\n")
     doc = make_doc(path)
     if in_memory:
         doc.data = path.read_bytes()
-    units, result = read_document(doc, "jsonl")
+    units, result = read_document(doc, "json")
     units = list(units)
+    assert result.format == "jsonl"
     assert [r[1] for r in all_rows(units)] == [f"1380013{i:04d}" for i in range(6)]
-    assert [u.reason for u in unreadables(units)] == ["line 4: nested too deep to parse; read as text"]
-    assert [u.line for u in texts(units)] == [4]
+    assert [u.reason for u in unreadables(units)] == [f"line {where + 1}: nested too deep to parse; read as text"]
+    assert [u.line for u in texts(units)] == [where + 1]
 
 
 def test_json_over_deep_document_is_read_as_text(write):

@@ -9,7 +9,7 @@ from itertools import islice
 from typing import Any, Iterable, Iterator
 
 from ..decode import SAMPLE_SIZE, detect_bytes, detect_encoding
-from ..units import Document, ReadResult, TableBatch, Unreadable
+from ..units import Document, ReadResult, TableBatch, Unit, Unreadable
 from .header import widen
 
 BATCH_ROWS = 10_000
@@ -34,6 +34,14 @@ def valid_text(text: str) -> str:
         return text
     except UnicodeEncodeError:
         return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+
+
+def as_text_instead(doc: Document, result: ReadResult, why: Unreadable) -> Iterator[Unit]:
+    """`why` (the document is too big for its reader), then the document read as plain text, streamed."""
+    from . import text
+
+    yield Unreadable(f"{why.reason}; read as plain text instead")
+    yield from text.read(doc, result)
 
 
 def document_encoding(doc: Document, fh) -> str:

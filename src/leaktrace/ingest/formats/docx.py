@@ -6,19 +6,23 @@ part, not the zip. A paragraph's text is all of its text: runs, hyperlinks, trac
 insertions, content controls. Top-level tables become `TableBatch`es named `table N` (a
 table nested in a cell is part of the cell's text). Page headers and footers, footnotes,
 endnotes and comments are one block each, named after their part (`word/header1.xml`).
+Embedded files (`word/embeddings/`: a worksheet, another document) are `Member`s.
 """
 
 from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from typing import Iterator
 
-from ..units import Document, ReadResult, TextBlock, Unit, Unreadable
+from ..units import Document, Member, ReadResult, TextBlock, Unit, Unreadable
 from .common import table_batches
 from .header import column_names, detect_layout
 
 BLOCK_CHARS = 64 << 10
+MAX_XML_PART = 128 << 20      # an XML part (parsed whole by lxml) of more is not read
+MAX_PARTS_BYTES = 1 << 30     # nor a document whose parts (all loaded by python-docx) add up to more
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _TEXT_TAGS = {W + "t": None, W + "tab": "\t", W + "br": "\n", W + "cr": "\n"}
 _SIDE_PARTS = re.compile(r"word/(?:header\d*|footer\d*|footnotes|endnotes|comments)\.xml")
@@ -30,9 +34,15 @@ def read(doc: Document, result: ReadResult) -> Iterator[Unit]:
 
     try:
         with doc.open() as fh:
-            document = docx.Document(fh)
+            too_big = oversized(fh)
+            if not too_big:
+                fh.seek(0)
+                document = docx.Document(fh)
     except Exception as exc:  # noqa: BLE001 - python-docx/lxml/zip errors
         yield Unreadable(f"cannot open DOCX: {exc}")
+        return
+    if too_big:
+        yield Unreadable(f"DOCX not read: {too_big}")
         return
     result.encoding = "utf-8"
     yield from _paragraph_blocks(_body_paragraphs(document.element.body), result)
@@ -40,6 +50,7 @@ def read(doc: Document, result: ReadResult) -> Iterator[Unit]:
         rows = [[_all_text(cell._tc).strip("\n") for cell in row.cells] for row in table.rows]
         yield from table_rows(result, f"table {n}", rows)
     yield from _side_parts(doc, result)
+    yield from _embedded(doc)
 
 
 def _paragraph_text(p) -> str:
@@ -59,6 +70,23 @@ def _body_paragraphs(body) -> list[str]:
     for child in body.iterchildren(W + "p", W + "sdt"):
         out.extend([_paragraph_text(child)] if child.tag == W + "p" else map(_paragraph_text, child.iter(W + "p")))
     return out
+
+
+def oversized(fh) -> str:
+    """Why a DOCX's parts are too big to load, from the sizes its zip declares ("" when they are not).
+
+    python-docx loads every part; the zip module never expands a member beyond its declared
+    size, so declared sizes within the limits bound what is read.
+    """
+    with zipfile.ZipFile(fh) as zf:
+        infos = zf.infolist()
+    big = next((i for i in infos if i.filename.endswith((".xml", ".rels")) and i.file_size > MAX_XML_PART), None)
+    if big is not None:
+        return f"part {big.filename} declares {big.file_size} bytes, over the {MAX_XML_PART} byte limit"
+    total = sum(i.file_size for i in infos)
+    if total > MAX_PARTS_BYTES:
+        return f"its parts declare {total} bytes, over the {MAX_PARTS_BYTES} byte limit"
+    return ""
 
 
 def _side_parts(doc: Document, result: ReadResult) -> Iterator[TextBlock]:
@@ -81,6 +109,17 @@ def _side_parts(doc: Document, result: ReadResult) -> Iterator[TextBlock]:
         if text.strip():
             result.text_bytes += len(text.encode("utf-8")) + 1
             yield TextBlock(text=text + "\n", byte_offset=0, encoding="utf-8", part=name)
+
+
+def _embedded(doc: Document) -> Iterator[Unit]:
+    """Files embedded in the document (`word/embeddings/`: a worksheet, another document) as members."""
+    try:
+        with doc.open() as fh, zipfile.ZipFile(fh) as zf:
+            for name in zf.namelist():
+                if name.startswith("word/embeddings/") and not name.endswith("/"):
+                    yield Member(name=name, data=zf.read(name))
+    except (zipfile.BadZipFile, OSError, KeyError, EOFError, zlib.error) as exc:
+        yield Unreadable(f"cannot read DOCX embedded files: {exc}")
 
 
 def _paragraph_blocks(paragraphs: list[str], result: ReadResult) -> Iterator[TextBlock]:

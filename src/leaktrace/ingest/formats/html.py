@@ -17,7 +17,7 @@ from typing import Iterator
 
 from ..decode import decode_bytes, detect_bytes
 from ..units import Document, ReadResult, TextBlock, Unit, Unreadable
-from .common import whole_bytes
+from .common import as_text_instead, whole_bytes
 
 MAX_HTML_BYTES = 64 << 20
 FEED_CHARS = 1 << 20
@@ -111,7 +111,7 @@ def read(doc: Document, result: ReadResult) -> Iterator[Unit]:
     """The page's visible text as one `TextBlock`, its hidden text as another."""
     data = whole_bytes(doc, MAX_HTML_BYTES, "HTML")
     if isinstance(data, Unreadable):
-        yield data
+        yield from as_text_instead(doc, result, data)
         return
     try:
         markup, result.encoding = decode_bytes(data, html_encoding(data))

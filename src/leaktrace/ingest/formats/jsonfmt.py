@@ -20,7 +20,7 @@ import pyarrow.json as pajson
 from ..decode import ERRORS, bom_length, codec_of, valid_utf8
 from ..units import Document, ReadResult, TableBatch, TextBlock, Unit, Unreadable
 from . import text
-from .common import BATCH_ROWS, array_batches, cell_text, document_encoding, table_batches
+from .common import BATCH_ROWS, array_batches, as_text_instead, cell_text, document_encoding, table_batches
 
 MAX_JSON_BYTES = 256 << 20
 _NUMBERED = re.compile(r"\d{5}")   # a key part with a run of five digits may be an identifier
@@ -98,11 +98,14 @@ def _first_line(stream) -> str:
 
 
 def _is_jsonl(first: str, size: int) -> bool:
-    """A first line that is a complete JSON object or array, in a multi-line document."""
+    """A first line that is a complete JSON object or array (or one nested too deep to parse), in a
+    multi-line document."""
     try:
         json.loads(first)
-    except (ValueError, RecursionError):
+    except ValueError:
         return False
+    except RecursionError:
+        pass
     return len(first.encode("utf-8")) < size - 4
 
 
@@ -234,7 +237,8 @@ def _whole(doc: Document, stream, result: ReadResult) -> Iterator[Unit]:
     Invalid JSON is reported and then read as text.
     """
     if doc.size > MAX_JSON_BYTES:
-        yield Unreadable(f"JSON document of {doc.size} bytes exceeds the {MAX_JSON_BYTES} byte limit")
+        why = Unreadable(f"JSON document of {doc.size} bytes exceeds the {MAX_JSON_BYTES} byte limit")
+        yield from as_text_instead(doc, result, why)
         return
     try:
         value = json.loads(stream.read())

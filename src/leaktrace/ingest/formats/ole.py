@@ -4,7 +4,8 @@ There is no maintained pure-Python reader of these formats' text, so the documen
 searched the way forensic string extractors do: runs of UTF-16LE text (how Word and WPS store
 Chinese text) at both byte alignments, and runs of printable 8-bit text. A run becomes a
 `TextBlock` at its own byte offset in the document, in its encoding, so locators point into
-the file; runs without a digit or `@` (which can hold no identifier) are left out.
+the file; runs without a digit or `@` (which can hold no identifier) are left out. The file is
+searched 32 MiB at a time, whatever its size.
 """
 
 from __future__ import annotations
@@ -14,27 +15,42 @@ from typing import Iterator
 
 import numpy as np
 
-from ..units import Document, ReadResult, TextBlock, Unit, Unreadable
-from .common import whole_bytes
+from ..units import Document, ReadResult, TextBlock, Unit
 
-MAX_OLE_BYTES = 128 << 20
+WINDOW = 32 << 20          # bytes searched at a time (an even number: UTF-16 alignments stay)
+OVERLAP = 64 << 10         # read past a window's end, so a run that crosses it is whole (up to this)
 MIN_RUN = 6                 # characters in a run of text
 _BYTE_RUN = re.compile(rb"[\t\x20-\x7e]{8,}")
 _DATA_CHAR = re.compile(r"[0-9@\uff10-\uff19\uff20]")
 
 
 def read(doc: Document, result: ReadResult) -> Iterator[Unit]:
-    """The document's text runs as `TextBlock`s."""
-    data = whole_bytes(doc, MAX_OLE_BYTES, "compound file")
-    if isinstance(data, Unreadable):
-        yield data
-        return
+    """The document's text runs as `TextBlock`s, window by window (memory bounded by `WINDOW`)."""
     result.encoding = "utf-16-le"
+    with doc.open() as fh:
+        start = 0
+        while True:
+            lead = min(start, OVERLAP)
+            fh.seek(start - lead)
+            data = fh.read(lead + WINDOW + OVERLAP)
+            last = len(data) <= lead + WINDOW
+            yield from _window_blocks(data, start - lead, lead, len(data) if last else lead + WINDOW, result)
+            if last:
+                return
+            start += WINDOW
+
+
+def _window_blocks(data: bytes, offset: int, own_from: int, own_to: int, result: ReadResult) -> Iterator[TextBlock]:
+    """Blocks of the runs in `data` (at byte `offset` of the document) that begin in its window,
+    `data[own_from:own_to]`: the bytes around it are context, so a run that crosses the window's
+    start is the previous window's and one that crosses its end is whole (up to `OVERLAP`)."""
     for align in (0, 1):
-        for start, end in utf16_runs(data, align):
-            yield from _block(data[start:end].decode("utf-16-le"), start, "utf-16-le", result)
+        for a, b in utf16_runs(data, align):
+            if own_from <= a < own_to:
+                yield from _block(data[a:b].decode("utf-16-le"), offset + a, "utf-16-le", result)
     for m in _BYTE_RUN.finditer(data):
-        yield from _block(m.group().decode("latin-1"), m.start(), "latin-1", result)
+        if own_from <= m.start() < own_to:
+            yield from _block(m.group().decode("latin-1"), offset + m.start(), "latin-1", result)
 
 
 def utf16_runs(data: bytes, align: int) -> list[tuple[int, int]]:

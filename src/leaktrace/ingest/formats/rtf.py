@@ -12,7 +12,7 @@ import re
 from typing import Iterator
 
 from ..units import Document, ReadResult, TextBlock, Unit, Unreadable
-from .common import valid_text, whole_bytes
+from .common import as_text_instead, valid_text, whole_bytes
 
 MAX_RTF_BYTES = 64 << 20
 _CODE_PAGE = re.compile(rb"\\ansicpg(\d+)")
@@ -25,7 +25,7 @@ def read(doc: Document, result: ReadResult) -> Iterator[Unit]:
 
     data = whole_bytes(doc, MAX_RTF_BYTES, "RTF")
     if isinstance(data, Unreadable):
-        yield data
+        yield from as_text_instead(doc, result, data)
         return
     result.encoding = code_page(data)
     text = valid_text(rtf_to_text(data.decode("latin-1"), encoding=result.encoding, errors="replace"))

@@ -3,13 +3,14 @@
 Every sheet is a table; title rows and the header row are detected by
 `header.detect_layout`; `first_row` is the sheet row number (1-based, as the
 spreadsheet program shows it). Cells become text without float artefacts and
-dates become ISO text (see `common.cell_text`).
+dates become ISO text (see `common.cell_text`). A sheet that cannot be read is reported
+(`Unreadable` naming it) and the sheets after it are read.
 """
 
 from __future__ import annotations
 
 from itertools import chain, islice
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from ..units import Document, ReadResult, Unit, Unreadable
 from .common import cell_text, table_batches
@@ -27,12 +28,15 @@ def read(doc: Document, result: ReadResult) -> Iterator[Unit]:
             yield Unreadable(f"cannot open workbook: {exc}")
             return
         try:
-            sheets = list(_xlrd_sheets(doc))
+            sheets = [(name, lambda rows=rows: rows) for name, rows in _xlrd_sheets(doc)]
         except Exception as exc2:  # noqa: BLE001
             yield Unreadable(f"cannot open workbook: {exc}; xlrd: {exc2}")
             return
     for name, rows in sheets:
-        yield from sheet_batches(result, name, rows)
+        try:
+            yield from sheet_batches(result, name, rows())
+        except Exception as exc:  # noqa: BLE001 - one bad sheet does not lose the others
+            yield Unreadable(f"sheet {name}: {type(exc).__name__}: {exc}; the rest of the sheet was not read")
 
 
 def _calamine_book(doc: Document) -> Any:
@@ -42,10 +46,9 @@ def _calamine_book(doc: Document) -> Any:
         return CalamineWorkbook.from_filelike(fh)
 
 
-def _calamine_sheets(book: Any) -> Iterator[tuple[str, Iterable[list[Any]]]]:
-    """(sheet name, rows from A1) for each sheet, one sheet at a time, rows streamed."""
-    for name in book.sheet_names:
-        yield name, book.get_sheet_by_name(name).iter_rows()
+def _calamine_sheets(book: Any) -> list[tuple[str, Callable[[], Iterable[list[Any]]]]]:
+    """(sheet name, a function giving its rows from A1, streamed) for each sheet."""
+    return [(name, lambda name=name: book.get_sheet_by_name(name).iter_rows()) for name in book.sheet_names]
 
 
 def _xlrd_sheets(doc: Document) -> Iterator[tuple[str, list[list[Any]]]]:

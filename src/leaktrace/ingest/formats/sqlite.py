@@ -99,9 +99,11 @@ def _rollback_journal(data: bytes) -> bytes:
 
 
 def _tables(con: sqlite3.Connection) -> list[str]:
-    """Names of the ordinary tables (those with their own b-tree: not views, not virtual tables)."""
+    """Names of the ordinary tables (those with their own b-tree: not views, not virtual tables), as
+    text whatever a damaged schema stores in its name column (a number, a blob, NULL)."""
     return [r[0] for r in con.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND rootpage > 0 ORDER BY name")]
+        "SELECT coalesce(CAST(name AS TEXT), '') FROM sqlite_master WHERE type = 'table' AND rootpage > 0 "
+        "ORDER BY name")]
 
 
 def _table(con: sqlite3.Connection, table: str, result: ReadResult) -> Iterator[Unit]:
@@ -113,7 +115,8 @@ def _table(con: sqlite3.Connection, table: str, result: ReadResult) -> Iterator[
         yield Unreadable(f"table {table}: {exc}")
         return
     if not columns:
-        yield Unreadable(f"table {table}: no stored columns")
+        yield Unreadable(f"table {table}: no stored column (its definition does not parse, or every column "
+                         "is generated)")
         return
     budget = _Budget()
     con.set_progress_handler(budget.exceeded, PROGRESS_STEPS)

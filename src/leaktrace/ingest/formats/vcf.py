@@ -8,30 +8,32 @@ OTHER as `NAME: value`. Quoted-printable values may run over soft line breaks (v
 
 from __future__ import annotations
 
+import io
 import quopri
 import re
-from typing import Iterator
+from typing import Iterable, Iterator
 
-from ..decode import decode_bytes
+from ..decode import ERRORS, bom_length, codec_of
 from ..units import Document, ReadResult, Unit
-from .common import table_batches
+from .common import document_encoding, table_batches
 
 COLUMNS = ["FN", "N", "TEL", "EMAIL", "ADR", "ORG", "TITLE", "NOTE", "BDAY", "URL"]
 OTHER = "OTHER"
 # Properties that say nothing of the person: card bookkeeping and media (base64 blobs).
 _NOT_KEPT = {"BEGIN", "END", "VERSION", "PRODID", "UID", "REV", "PHOTO", "LOGO", "SOUND", "KEY"}
-_UNFOLD = re.compile(r"\r?\n[ \t]")
 _QP = re.compile(r"(?i)ENCODING=QUOTED-PRINTABLE|;QUOTED-PRINTABLE")
 
 
 def read(doc: Document, result: ReadResult) -> Iterator[Unit]:
-    """All cards of the file as one table."""
+    """All cards of the file as one table, read line by line (a batch of cards in memory at a time)."""
     with doc.open() as fh:
-        text, result.encoding = decode_bytes(fh.read())
+        encoding = result.encoding = document_encoding(doc, fh)
+        fh.seek(bom_length(encoding))
+        lines = io.TextIOWrapper(fh, encoding=codec_of(encoding), errors=ERRORS, newline="")
+        rows = ([";".join(card.get(c, [])) or None for c in COLUMNS] + [_other(card)]
+                for card in parse_cards(lines))
+        yield from table_batches(result, "", [*COLUMNS, OTHER], rows)
     result.text_bytes = doc.size
-    cards = parse_cards(text)
-    rows = ([";".join(card.get(c, [])) or None for c in COLUMNS] + [_other(card)] for card in cards)
-    yield from table_batches(result, "", [*COLUMNS, OTHER], rows)
 
 
 def _other(card: dict[str, list[str]]) -> str | None:
@@ -41,33 +43,61 @@ def _other(card: dict[str, list[str]]) -> str | None:
     return "; ".join(kept) or None
 
 
-def parse_cards(text: str) -> list[dict[str, list[str]]]:
-    """Cards as {property: [values]} from vCard text (folded lines unfolded)."""
-    cards, card = [], None
-    for line in _logical_lines(text):
+def parse_cards(lines: Iterable[str]) -> Iterator[dict[str, list[str]]]:
+    """Cards as {property: [values]} from the lines of vCard text (folded lines unfolded)."""
+    card = None
+    for line in _logical_lines(lines):
         name, _, value = line.partition(":")
         prop, *params = name.split(";")
         prop = prop.split(".")[-1].upper()
         if prop == "BEGIN" and value.strip().upper() == "VCARD":
             card = {}
         elif prop == "END" and card is not None:
-            cards.append(card)
+            yield card
             card = None
         elif card is not None and value:
             card.setdefault(prop, []).append(_value(value, params))
-    return cards
+    if card:   # a file cut off before the last card's END
+        yield card
 
 
-def _logical_lines(text: str) -> list[str]:
-    """Lines of the text with folded lines unfolded and quoted-printable soft breaks (`=` at the
-    end of a quoted-printable property's line) joined to the next line."""
-    out: list[str] = []
-    for line in _UNFOLD.sub("", text).splitlines():
-        if out and out[-1].endswith("=") and _QP.search(out[-1].partition(":")[0]):
-            out[-1] += "\n" + line
+def _logical_lines(lines: Iterable[str]) -> Iterator[str]:
+    """Lines with folded lines unfolded (a line that starts with a space or tab continues the one
+    before, without that character) and quoted-printable soft breaks (`=` at the end of a
+    quoted-printable property's line) joined to the next line; in time linear in the text."""
+    line = None              # the logical line being read, in parts
+    for raw in lines:
+        text = raw.rstrip("\r\n")
+        if line is not None and text[:1] in (" ", "\t"):
+            line.add(text[1:])
+        elif line is not None and line.last.endswith("=") and _QP.search(line.first.partition(":")[0]):
+            line.add("\n" + text)
         else:
-            out.append(line)
-    return out
+            if line is not None:
+                yield line.text()
+            line = _Parts(text)
+    if line is not None:
+        yield line.text()
+
+
+class _Parts:
+    """A logical line's physical lines, joined a thousand at a time (a value broken over millions of
+    lines takes the memory of its text, not of millions of strings)."""
+
+    def __init__(self, first: str):
+        self.first = self.last = first
+        self.joined: list[str] = []
+        self.parts = [first]
+
+    def add(self, part: str) -> None:
+        self.last = part
+        self.parts.append(part)
+        if len(self.parts) >= 1000:
+            self.joined.append("".join(self.parts))
+            self.parts = []
+
+    def text(self) -> str:
+        return "".join(self.joined) + "".join(self.parts) if self.joined else "".join(self.parts)
 
 
 def _value(value: str, params: list[str]) -> str:
