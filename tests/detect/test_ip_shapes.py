@@ -1,5 +1,6 @@
 """The IP candidate has only the shapes an address can have: every address the old, shapeless
-IPv6 candidate found is still found with the same span, and times are no longer candidates."""
+IPv6 candidate found is still found with the same span, and times are no longer candidates.
+Both take a dotted-quad tail before a hex one (`::ffff:192.0.2.1` whole)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from leaktrace.detect.patterns import NOT_AFTER, NOT_BEFORE, candidates
 from leaktrace.identifiers import ip
 
 # The candidate before shapes were required (times, clock readings and the like matched it).
-OLD_V6 = r"(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{1,4}|" + ip.CANDIDATE_V4 + r")?|::"
+OLD_V6 = r"(?:[0-9A-Fa-f]{0,4}:){2,7}(?:" + ip.CANDIDATE_V4 + r"|[0-9A-Fa-f]{1,4})?|::"
 OLD = re.compile(f"{NOT_BEFORE}(?:{ip.CANDIDATE_V4}|{OLD_V6}){NOT_AFTER}")
 NEW = re.compile(f"{NOT_BEFORE}(?:{ip.CANDIDATE}){NOT_AFTER}")
 

@@ -7,8 +7,7 @@ padded with a newline at each end:
 
 * *exact* types (masked, cn_id, bank_card, cn_mobile, us_ssn, iban, cn_plate, ip)
   are compiled as body with one consumed boundary character on each side (for the
-  lookarounds); per start the longest end is the `re` result. ip's IPv6 form
-  drops its dotted-quad tail, which `re` never takes (the hex tail matches first).
+  lookarounds); per start the longest end is the `re` result.
 * e-mail is compiled as a superset (no label length limits) and its exact shape
   is re-matched with `re` at each start found;
 * keyword types (one literal pattern per keyword) and phone (a prefix trigger)
@@ -83,7 +82,16 @@ def find(text: str) -> Found:
 
 def find_re(text: str) -> Found:
     """Candidates from the combined `re` expression."""
-    return _found(text, _re_spans(text, 0, len(text)))
+    spans = _re_spans(text, 0, len(text))
+    if not len(spans):
+        return _found(text, spans)
+    data = b"\n" + text.encode("utf-8", errors="surrogatepass") + b"\n"
+    if len(data) - 2 == len(text):
+        first, end = spans[:, 1] + 1, spans[:, 2] + 1
+    else:
+        leads = _leads(data)
+        first, end = leads[spans[:, 1] + 1], leads[spans[:, 2] + 1]
+    return _found(text, spans[_standalone(data, spans[:, 0], first, end)])
 
 
 def _re_spans(text: str, pos: int, endpos: int) -> np.ndarray:
@@ -129,9 +137,6 @@ def _exact_body(t: str) -> str:
         # 15- and 18-digit runs are cn_id candidates too, same span, and cn_id comes first
         assert body.startswith("[0-9]{13,19}|")
         body = "[0-9]{13,14}|[0-9]{16,17}|[0-9]{19}" + body[len("[0-9]{13,19}"):]
-    if t == "ip":
-        ip = identifiers.ip
-        body = f"{ip.CANDIDATE_V4}|{ip.candidate_v6(ip.HEX_TAIL)}"
     return body
 
 
@@ -245,7 +250,51 @@ def find_hyperscan(text: str) -> Found:
     cand = np.concatenate(rows)
     spans = _select(cand)
     spans = _rescan_straddled(text, spans, probes)
-    return _found_in(data, leads, spans)
+    at = (lambda pos: pos + 1) if leads is None else (lambda pos: leads[pos + 1])
+    return _found_in(data, leads, spans[_standalone(data, spans[:, 0], at(spans[:, 1]), at(spans[:, 2]))])
+
+
+def _standalone(data: bytes, rank: np.ndarray, first: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """Mask of the candidates that are not part of a decimal number or a product's version.
+
+    A candidate right after a decimal point (a digit, '.', then the candidate's first digit:
+    `3.350000000731338`) is a fraction's digits; one right before a decimal point (its last digit,
+    '.', a digit: `18034022405.301273`) is a quantity's whole part, unless the fraction is only
+    zeros (`13800138000.0`, as spreadsheets and data frames write integral floats) and the
+    candidate is not a dotted quad (`8.0.0.0.0` is a version). A full stop after a number
+    (`call 13800138000.`) is not a decimal point. A dotted quad right after a letter or digit and
+    a '/' is a version (`LibreOffice/6.4.3.2`, `wordpress/1.5.1.3`: how User-Agent and generator
+    strings name a product), not an address (`http://10.0.0.1` has a '/' before its '/').
+
+    `data` is the text's UTF-8 padded with one byte at each end; `rank` each candidate's type
+    rank, `first` and `end` the byte offsets in it where it starts and ends (ASCII digits and '.' are single bytes, never part
+    of another character). Only the bytes around the candidates are read.
+    """
+    buf = np.frombuffer(data, dtype=np.uint8)
+    last = len(buf) - 1
+
+    def digit(pos):
+        return (buf[np.clip(pos, 0, last)] - 0x30) < 10     # unsigned: below '0' wraps around
+
+    def point(pos):
+        return buf[np.clip(pos, 0, last)] == 0x2E
+
+    before = digit(first) & point(first - 1) & digit(first - 2)
+    b2 = buf[np.clip(first - 2, 0, last)] | 0x20                  # ASCII letters to lower case
+    version = (rank == RANK["ip"]) & (buf[np.clip(first - 1, 0, last)] == 0x2F) & (
+        digit(first - 2) | ((b2 - 0x61) < 26))
+    after = digit(end - 1) & point(end) & digit(end + 1)
+    if (after & (rank != RANK["ip"])).any():
+        at = np.flatnonzero(after & (rank != RANK["ip"]))
+        frac = end[at, None] + 1 + np.arange(_FRACTION)     # the fraction's first digits
+        nonzero = buf[np.clip(frac, 0, last)] != 0x30
+        stop = np.argmax(nonzero, axis=1)                   # the first digit not 0 (0: none read)
+        zero = ~nonzero.any(axis=1) | ((stop > 0) & ~digit(frac[np.arange(len(at)), stop]))
+        after[at[zero]] = False
+    return ~(before | after | version)
+
+
+_FRACTION = 16    # fraction digits read to tell `.0`, `.000` from `.301273` (more zeros: zero)
 
 
 def _leads(data: bytes) -> np.ndarray:

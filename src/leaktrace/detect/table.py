@@ -22,13 +22,29 @@ from ..identifiers._util import string_buffers, value_bytes
 from ..ingest.units import TableBatch
 from .matcher import find
 from .normalize import for_matching
-from .patterns import RANK
+from .patterns import RANK, to_re2
 from .roles import DEVICE_ROLES, header_role, value_role
 from .validate import MASKED, resolve, type_names
 
 WHOLE_CELL_TYPES = ("email", "masked", "cn_id", "bank_card", "cn_mobile")
-RESIDUE_RE = r"\d{11}|@|\d[ \-.]\d{4}|\d\*{2}|\*{2}\d"  # cells that may hold an identifier among other text
 SAMPLE = 200
+
+
+def _residue_re() -> str:
+    """What a cell must contain to hold a candidate of any text type (RE2): the cells the text
+    matcher is run on. One part per type, each implied by every candidate of that type; the
+    keyword-gated types are left out (their keywords, matched without a boundary before them, occur
+    inside vehicle numbers and other codes: `VX`, `TG`, `QQ`)."""
+    parts = [
+        r"\d{11}|\d[ \-.]\d{4}",                           # resident IDs, cards, mobiles, SSNs
+        r"\d\*{2}|\*{2}\d",                                  # masked numbers
+        "@",                                                  # e-mail
+        r"\d\.\d{1,3}\.\d{1,3}\.\d|::|(?:[0-9A-Fa-f]{0,4}:){6}",   # IPv4, IPv6 (a `::` or six colons)
+        r"(?:^|[^0-9A-Za-z])(?:\+|00)[1-9]",                  # international phone
+        r"[A-Z]{2}\d{2}",                                     # IBAN
+        f"[{identifiers.cn_plate.PROVINCES}][A-Za-z]",        # plate
+    ]
+    return to_re2("|".join(parts))
 
 
 @dataclass
@@ -42,11 +58,6 @@ class TableScan:
     roles: list[str | None] = field(default_factory=list)
 
 
-def to_re2(pattern: str) -> str:
-    """A Python regular expression in RE2 syntax (Arrow's engine): `\\uXXXX` -> `\\x{XXXX}`."""
-    return re.sub(r"\\u([0-9a-fA-F]{4})", r"\\x{\1}", pattern)
-
-
 @lru_cache(maxsize=None)
 def _whole_patterns() -> list[tuple[int, str, tuple[int, float]]]:
     """(type code, RE2 pattern, (shortest, longest) match in characters) of each whole-cell type."""
@@ -56,6 +67,13 @@ def _whole_patterns() -> list[tuple[int, str, tuple[int, float]]]:
         lo, hi = re._parser.parse(pattern).getwidth()
         out.append((RANK[t], to_re2(pattern), (lo, hi if hi < MAXREPEAT else np.inf)))
     return out
+
+
+RESIDUE_RE = _residue_re()   # cells that may hold an identifier among other text
+
+#: A decimal number (`-12.5`, `18034022405.301273`), and one with a fraction that is not all zeros.
+NUMBER_RE = r"^[+-]?[0-9]+(?:\.[0-9]+)?$"
+FRACTION_RE = r"\.[0-9]*[1-9]"
 
 
 def columns_of(tb: TableBatch) -> list[pa.Array]:
@@ -136,6 +154,9 @@ def _scan_column(col: pa.Array) -> tuple[np.ndarray, np.ndarray, pa.Array]:
     s = pc.utf8_trim_whitespace(_nfkc(col.fill_null("")))
     flags, lengths = _cell_bytes(s)
     claimed = lengths == 0
+    quantities = _quantities(s, flags, lengths)
+    if quantities is not None:
+        claimed |= quantities
     numeric = (flags & _OTHER) == 0
     parts = []
     for code, pattern, (lo, hi) in _whole_patterns():
@@ -146,13 +167,41 @@ def _scan_column(col: pa.Array) -> tuple[np.ndarray, np.ndarray, pa.Array]:
             idx = np.flatnonzero(m)
             parts.append((idx, np.full(len(idx), code), s.take(pa.array(idx))))
             claimed |= m
-    residue = np.flatnonzero(_matching(s, RESIDUE_RE, ((flags & (_DIGIT | _AT)) > 0) & ~claimed))
+    residue = np.flatnonzero(_matching(s, RESIDUE_RE, ((flags & (_DIGIT | _AT | _COLON)) > 0) & ~claimed))
     if len(residue):
         parts.append(_scan_cells(col, residue))
     if not parts:
         return empty
     return (np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts]),
             pa.concat_arrays([p[2].cast(pa.string()) for p in parts]))
+
+
+def _quantities(s: pa.Array, flags: np.ndarray, lengths: np.ndarray) -> np.ndarray | None:
+    """Mask of the cells of a numeric column that are quantities, not identifiers (None: none are).
+
+    A column is numeric when every filled cell is a decimal number and at least one in ten has a
+    fraction that is not all zeros (a float column: measurements, market values; one stray
+    fraction among identifiers does not make one). Its cells whose whole part is no longer than
+    the longest whole part of its fractions are quantities: floats that happen to be integral
+    (`1.8034022405e10` is written `18034022405`) or integers of the same size. A longer integer
+    among small fractions (an 11-digit number in a column of percentages) is not one of them.
+    Only columns of digits and `+-.` with points in one cell in ten are read.
+    """
+    filled = lengths > 0
+    n = int(np.count_nonzero(filled))
+    if not n or (flags[filled] & _OTHER).any() or 10 * np.count_nonzero(flags & _POINT) < n:
+        return None
+    fraction = pc.match_substring_regex(s, FRACTION_RE).to_numpy(zero_copy_only=False)
+    if 10 * np.count_nonzero(fraction) < n:
+        return None
+    if np.count_nonzero(pc.match_substring_regex(s, NUMBER_RE).to_numpy(zero_copy_only=False)) < n:
+        return None
+    point = pc.find_substring(s, ".").to_numpy(zero_copy_only=False).astype(np.int64)
+    whole = np.where(point >= 0, point, lengths)
+    offsets, data = string_buffers(s)
+    first = data[np.minimum(offsets[:-1], max(len(data) - 1, 0))]
+    whole -= filled & ((first == ord("+")) | (first == ord("-")))
+    return filled & (whole <= whole[fraction].max())
 
 
 def _nfkc(col: pa.Array) -> pa.Array:
@@ -166,8 +215,9 @@ def _nfkc(col: pa.Array) -> pa.Array:
 
 
 # Per byte, what it may take part in: a digit, `@`, a mask character (`*`, `X`, `x`, the lead
-# byte of `×`), or none of the characters of the numeric types (digits, ` +().-Xx`).
-_DIGIT, _AT, _MASK, _OTHER = 1, 2, 4, 8
+# byte of `×`), a colon (`::`, an IPv6 address without digits), a point, or none of the characters
+# of the numeric types (digits, ` +().-Xx`).
+_DIGIT, _AT, _MASK, _OTHER, _COLON, _POINT = 1, 2, 4, 8, 16, 32
 _BYTE_FLAGS = np.full(256, _OTHER, dtype=np.uint8)
 _BYTE_FLAGS[list(b" +().-")] = 0
 _BYTE_FLAGS[list(b"0123456789")] = _DIGIT
@@ -175,6 +225,8 @@ _BYTE_FLAGS[list(b"Xx")] = _MASK
 _BYTE_FLAGS[ord("*")] = _MASK | _OTHER
 _BYTE_FLAGS[0xC3] = _MASK | _OTHER
 _BYTE_FLAGS[ord("@")] = _AT | _OTHER
+_BYTE_FLAGS[ord(":")] = _COLON | _OTHER
+_BYTE_FLAGS[ord(".")] = _POINT
 
 
 def _cell_bytes(s: pa.Array) -> tuple[np.ndarray, np.ndarray]:

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from .. import identifiers
 from ..identifiers import PERSON_KEYS
 from ..identifiers._util import as_string_array, assemble
-from .patterns import ALL_TYPES, ALTERNATES, RANK
+from .patterns import ALL_TYPES, ALTERNATES, RANK, to_re2
 
 MASKED = "masked"
 TYPE_NAMES = pa.array(ALL_TYPES, pa.string())
@@ -35,7 +36,7 @@ def resolve(codes: np.ndarray, raws) -> tuple[np.ndarray, pa.Array]:
     Invalid candidates keep their type with a null value, so a caller can tell an
     invalid identifier from no candidate at all. Masked candidates keep their raw
     text as value. A candidate invalid as its type but valid as an alternate type
-    of the same shape (cn_id / bank_card) takes that type.
+    of the same shape (cn_id / bank_card), written as that type is, takes that type.
     """
     codes = np.array(codes, dtype=np.int64)
     raws = as_string_array(raws)
@@ -48,12 +49,20 @@ def resolve(codes: np.ndarray, raws) -> tuple[np.ndarray, pa.Array]:
             continue
         failed = _validate_into(t, idx, raws, parts)
         for alt in ALTERNATES.get(t, ()):
-            if not len(failed):
-                break
-            still = _validate_into(alt, failed, raws, parts)
-            codes[np.setdiff1d(failed, still)] = RANK[alt]
-            failed = still
+            tried = failed[_written_as(alt, raws.take(pa.array(failed)))] if len(failed) else failed
+            if not len(tried):
+                continue
+            taken = np.setdiff1d(tried, _validate_into(alt, tried, raws, parts))
+            codes[taken] = RANK[alt]
+            failed = np.setdiff1d(failed, taken)
     return codes, assemble(len(codes), parts)
+
+
+def _written_as(t: str, raws: pa.Array) -> np.ndarray:
+    """Mask of the raw texts written as type t's candidate expression is, as a whole (an NDC drug
+    code `00719-1945`, a phone candidate, has an SSN's nine digits but not its `AAA-GG-SSSS`)."""
+    pattern = f"^(?:{to_re2(identifiers.get(t).CANDIDATE)})$"
+    return pc.match_substring_regex(raws, pattern).to_numpy(zero_copy_only=False)
 
 
 def _validate_into(t: str, idx: np.ndarray, raws: pa.Array, parts: list) -> np.ndarray:

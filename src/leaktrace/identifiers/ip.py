@@ -22,25 +22,31 @@ NAME = "ip"
 _OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
 CANDIDATE_V4 = rf"{_OCTET}(?:\.{_OCTET}){{3}}"
 _GROUP = "[0-9A-Fa-f]{0,4}:"
+_FIRST = "[0-9A-Fa-f]{1,4}:"
 HEX_TAIL = "[0-9A-Fa-f]{1,4}"
 
 
 def candidate_v6(tail: str) -> str:
     """Hex groups and colons in the only shapes an address can have, closed by `tail`.
 
-    Up to seven colon-ended groups, as before, but only with seven colons (eight groups),
-    six and a tail (six groups and a dotted quad), or a ``::`` within the first seven colons;
-    a time such as ``14:08:14`` has none of these. Wherever the old, shapeless candidate
-    (``(?:[0-9A-Fa-f]{0,4}:){2,7}(?:tail)?``) was an address, this one matches the same span.
+    Up to seven colon-ended groups, but only with seven colons (eight groups), six and a tail
+    (six groups and a dotted quad), or a ``::`` within the first seven colons; a time such as
+    ``14:08:14`` has none of these. An address starts with a group or with ``::``, never with a
+    single colon (``号码：9b38:…`` folds to ``:9b38:…``, whose address starts after the colon).
     """
-    shapes = [f"(?:{_GROUP}){{7}}(?:{tail})?", f"(?:{_GROUP}){{6}}(?:{tail})"]
+    def groups(n: int) -> str:
+        return f"{_FIRST}(?:{_GROUP}){{{n - 1}}}" if n else ""
+
+    shapes = [f"{groups(7)}(?:{tail})?", f"{groups(6)}(?:{tail})"]
     after = [f"(?:{_GROUP}){{0,{n}}}" if n else "" for n in range(6)]
-    shapes += [f"(?:{_GROUP}){{{a}}}:{after[6 - a]}(?:{tail})?" for a in range(1, 7)]
+    shapes += [f"(?:{_GROUP}):{after[5]}(?:{tail})?"]
+    shapes += [f"{groups(a)}:{after[6 - a]}(?:{tail})?" for a in range(2, 7)]
     return "|".join(shapes)
 
 
-#: Full, ``::``-compressed and IPv4-suffixed forms; ``validate`` decides.
-CANDIDATE_V6 = candidate_v6(f"{HEX_TAIL}|{CANDIDATE_V4}")
+#: Full, ``::``-compressed and IPv4-suffixed forms (a dotted-quad tail before a hex one, so
+#: ``::ffff:192.0.2.1`` is taken whole); ``validate`` decides.
+CANDIDATE_V6 = candidate_v6(f"{CANDIDATE_V4}|{HEX_TAIL}")
 CANDIDATE = f"{CANDIDATE_V4}|{CANDIDATE_V6}"
 
 
