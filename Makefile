@@ -20,10 +20,10 @@ demo: $(STAMP)
 chromium:
 	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium fonts-wqy-microhei)
 
-# The suite, then the real-world corpus beside the repository (fails on a crash; figures printed).
+# The suite, then the real-world corpus beside the repository (fails on a crash or a missed bar).
 test: $(STAMP) chromium
 	$(BIN)/python -m pytest
-	$(BIN)/python tests/realworld.py
+	$(BIN)/python tests/realworld.py --strict
 
 # The fuzzing harness (tests/fuzz) with many random examples per seed; `make test` runs it briefly.
 fuzz: $(STAMP)

@@ -44,7 +44,7 @@ def not_read_note(store: CaseStore) -> str:
             FROM manifest""").fetchone()
     if not partial and not failed:
         return ""
-    return (f"{partial} items partly read and {failed} not read ({size / 1e6:.1f} MB): the counts cover "
+    return (f"{partial} items partly read and {failed} not read ({size / 1e6:.1f} MB as listed): the counts cover "
             f"only what was read; `leaktrace status` lists each with its reason")
 
 

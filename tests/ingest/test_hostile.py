@@ -307,3 +307,79 @@ def test_how_a_document_was_read_is_on_its_row(evidence, tmp_path):
     assert status == "done" and "line 2: a quote not closed" in reason
     with store.connect() as con:
         assert con.execute("SELECT count(*) FROM findings").fetchone()[0] == 51
+
+
+def test_7z_bomb_refused_by_ratio(tmp_path):
+    py7zr = pytest.importorskip("py7zr")
+    path = tmp_path / "z.7z"
+    with py7zr.SevenZipFile(path, "w") as z:
+        z.writef(io.BytesIO(bytes(64 << 20)), "zeros.bin")
+        z.writef(io.BytesIO(LINE.encode()), "ok.txt")
+    got = {m.name if isinstance(m, Failed) else m.path: m for m in members(doc_of(path), "7z")}
+    assert "ratio" in got["zeros.bin"].reason
+
+
+def test_document_embedded_in_an_isolated_one_is_read_after_it(evidence, tmp_path):
+    """A DOCX holding a PDF: both read in the worker, one after the other (the worker was asked
+    for the PDF while still sending the DOCX, and both waited for ever)."""
+    docx = pytest.importorskip("docx")
+    fpdf = pytest.importorskip("fpdf")
+    pdf = fpdf.FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=12)
+    pdf.cell(0, 10, "mobile 13900139000")
+    word = docx.Document()
+    word.add_paragraph("mobile 13800138000")
+    buf = io.BytesIO()
+    word.save(buf)
+    with zipfile.ZipFile(buf, "a") as z:
+        z.writestr("word/embeddings/sample.pdf", bytes(pdf.output()))
+    (evidence / "h").mkdir()
+    (evidence / "h" / "a.docx").write_bytes(buf.getvalue())
+    case = tmp_path / "case"
+    subprocess.run([sys.executable, "-m", "leaktrace", "scan", str(evidence), "--case", str(case)],
+                   check=True, capture_output=True, timeout=120)
+    store = CaseStore(case)
+    rows = rows_of(store)
+    assert rows["h/a.docx"][0] == rows["h/a.docx!word/embeddings/sample.pdf"][0] == "done"
+    with store.connect() as con:
+        assert sorted(con.execute("SELECT path FROM findings").fetchall()) == [
+            ("h/a.docx",), ("h/a.docx!word/embeddings/sample.pdf",)]
+
+
+def test_a_document_left_mid_way_does_not_feed_the_next(evidence, tmp_path):
+    """Reading stopped early (budget spent) kills the worker: the rest of that document's units
+    are not taken for the next one's."""
+    openpyxl = pytest.importorskip("openpyxl")
+    (evidence / "h").mkdir()
+    for name, mobiles in (("a.xlsx", ("13800138000", "13800138001")), ("b.xlsx", ("13900139000", "13900139001"))):
+        wb = openpyxl.Workbook()
+        wb.active.append(["mobile"])
+        wb.active.append([mobiles[0]])
+        second = wb.create_sheet("two")
+        second.append(["mobile"])
+        second.append([mobiles[1]])
+        wb.save(evidence / "h" / name)
+    store = CaseStore(tmp_path / "case", create=True)
+    Scanner(store, Detector(), limits=Limits(min_seconds=0.0, bytes_per_second=1 << 40)).scan(evidence)
+    with store.connect() as con:
+        found = con.execute("SELECT path, value FROM findings ORDER BY ALL").fetchall()
+    assert found == [("h/a.xlsx", "13800138000"), ("h/b.xlsx", "13900139000")]
+    assert all(r[0] == "partial" and "time budget" in r[1] for r in rows_of(store).values())
+
+
+REALWORLD = Path(__file__).resolve().parents[3] / "shared" / "eval" / "realworld" / "evidence"
+
+
+@pytest.mark.skipif(not REALWORLD.is_dir(), reason="shared/eval/realworld is not beside the repository")
+def test_compound_files_without_a_workbook(evidence, tmp_path):
+    """Real OLE2 files named like workbooks: a StarOffice template is read for its text runs, a
+    password-protected XLSX is said to be encrypted (both were 'cannot open workbook')."""
+    (evidence / "h").mkdir()
+    for rel in ("tika/standard-integration-tests/testVORDrawTemplate.vor", "office/calamine/password.xlsx"):
+        (evidence / "h" / Path(rel).name).write_bytes((REALWORLD / rel).read_bytes())
+    store = CaseStore(tmp_path / "case", create=True)
+    Scanner(store).scan(evidence)
+    rows = rows_of(store)
+    assert rows["h/testVORDrawTemplate.vor"] == ("done", "OLE2 compound file without a workbook: its text runs read")
+    assert rows["h/password.xlsx"] == ("failed", "encrypted Office document (password required)")

@@ -511,7 +511,7 @@ def _single_members(doc: Document, fmt: str, spool: _Spool) -> Iterator[Item]:
 def _7z_members(doc: Document, fmt: str, spool: _Spool) -> Iterator[Item]:
     from . import sevenzip
 
-    for entry in sevenzip.members(doc.open(), lambda n: spool._check(n, None)):
+    for entry in sevenzip.members(doc.open(), spool._check):
         if isinstance(entry, Failed):
             yield entry
             continue

@@ -45,6 +45,7 @@ class IsolatedReader:
         self.tmp_dir = tmp_dir
         self._proc: mp.Process | None = None
         self._conn = None
+        self._busy = False       # a document's units are still coming
 
     def __enter__(self) -> "IsolatedReader":
         return self
@@ -71,19 +72,30 @@ class IsolatedReader:
         return self._units(doc, fmt, result), result
 
     def _units(self, doc: Document, fmt: str, result: ReadResult) -> Iterator[Unit]:
-        given = 0
-        for unit in self._attempt(doc, fmt, result):
-            if isinstance(unit, _Death):
-                again = not given and fmt in FALLBACKS
-                yield Unreadable(unit.reason + ("; read again cell by cell, as text" if again else ""))
-                if again:
-                    yield from self._attempt(doc, FALLBACKS[fmt], result)
-                return
-            given += 1
-            yield unit
+        given, death = 0, None
+        attempt = self._attempt(doc, fmt, result)
+        try:
+            for unit in attempt:
+                if isinstance(unit, _Death):
+                    death = unit
+                    break
+                given += 1
+                yield unit
+        finally:
+            attempt.close()
+        if death is not None:
+            again = not given and fmt in FALLBACKS
+            yield Unreadable(death.reason + ("; read again cell by cell, as text" if again else ""))
+            if again:
+                yield from self._attempt(doc, FALLBACKS[fmt], result)
 
     def _attempt(self, doc: Document, fmt: str, result: ReadResult) -> Iterator[Unit]:
-        temp = None
+        """One job for the worker. Left before its end (the scan stopped reading), the worker is
+        killed: its remaining units must not be taken for the next document's."""
+        temp, ended = None, False
+        if self._busy:
+            raise RuntimeError("the reader process is busy with another document")
+        self._busy = True
         try:
             if doc.data is not None or (doc.source is None and doc.size <= INLINE_BYTES):
                 payload = ("bytes", doc.data if doc.data is not None else _read_all(doc))
@@ -99,20 +111,26 @@ class IsolatedReader:
                 left = deadline - time.monotonic()
                 if left <= 0 or not conn.poll(left):
                     self._kill()
+                    ended = True
                     yield Unreadable(f"reading stopped: no end after {self._seconds(doc):.0f} s "
                                      f"(time limit of the reader process)")
                     return
                 try:
                     kind, value = conn.recv()
                 except (EOFError, OSError):
+                    ended = True
                     yield _Death(f"reading stopped: {self._death()}")
                     return
                 if kind == "unit":
                     yield value
                 else:
+                    ended = True
                     vars(result).update(vars(value))
                     return
         finally:
+            self._busy = False
+            if not ended:
+                self._kill()
             if temp is not None:
                 os.unlink(temp)
 

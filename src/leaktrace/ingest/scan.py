@@ -249,7 +249,7 @@ class Scanner:
         problems: list[str] = []
         isolate = self._isolate_all or fmt in ISOLATED_FORMATS
         units, result = self.isolated.read(doc, fmt) if isolate else read_document(doc, fmt)
-        read = 0
+        read, embedded = 0, []
         try:
             for unit in units:
                 if isinstance(unit, Unreadable):
@@ -263,7 +263,7 @@ class Scanner:
                     if det:
                         det.table(unit)
                 elif isinstance(unit, Member):
-                    self._scan_member(doc, unit, holder, batch)
+                    embedded.append(unit)      # scanned once this document's reader is done with
                 if reason := self._budget.exhausted():
                     problems.append(f"reading stopped: {reason}")
                     break
@@ -272,8 +272,11 @@ class Scanner:
         except BaseException as exc:  # noqa: BLE001 - a reader failing mid-document: keep what was read
             problems.append(f"reading stopped: {_describe(exc)}")
         finally:
+            units.close()
             if det:
                 self._counted.append((row, det))
+        for unit in embedded:
+            self._scan_member(doc, unit, holder, batch)
         row.update(format=result.format or fmt, encoding=result.encoding or None, tables=result.tables,
                    rows=result.rows, text_bytes=result.text_bytes)
         if result.notes:      # how it was read, where that is not the plain way (the status stays)

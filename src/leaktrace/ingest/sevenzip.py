@@ -17,9 +17,10 @@ from .containers import SPOOL_BYTES, Failed, LimitExceeded
 Entry = tuple[str, IO[bytes]] | Failed   # a member's name and its bytes (spooled), or why not
 
 
-def members(fh: IO[bytes], check: Callable[[int], None]) -> Iterator[Entry]:
-    """The members of the 7z archive in `fh`, in archive order; `check(n)` is called as a member
-    grows to `n` bytes and raises `LimitExceeded` to stop it."""
+def members(fh: IO[bytes], check: Callable[[int, int], None]) -> Iterator[Entry]:
+    """The members of the 7z archive in `fh`, in archive order; `check(n, packed)` is called as a member
+    grows to `n` bytes, `packed` the compressed bytes of its folder read so far, and raises
+    `LimitExceeded` to stop it."""
     import py7zr
     from py7zr.exceptions import PasswordRequired
 
@@ -41,7 +42,7 @@ def members(fh: IO[bytes], check: Callable[[int], None]) -> Iterator[Entry]:
             yield Failed("", f"damaged 7z, members after those read are lost: {type(exc).__name__}: {exc}"[:300])
 
 
-def _read(archive, fh: IO[bytes], check: Callable[[int], None]) -> Iterator[Entry]:
+def _read(archive, fh: IO[bytes], check: Callable[[int, int], None]) -> Iterator[Entry]:
     """The members of an opened archive, each folder decoded in order from where it starts."""
     spans = _folder_spans(archive)
     broken: dict[int, str] = {}          # folder id -> why its remaining members are not read
@@ -55,7 +56,8 @@ def _read(archive, fh: IO[bytes], check: Callable[[int], None]) -> Iterator[Entr
         elif id(folder) in broken:
             yield Failed(name, broken[id(folder)], f.uncompressed)
         else:
-            out = _Sink(None if f.is_symlink else check)
+            start = spans[id(folder)][0]
+            out = _Sink(None if f.is_symlink else lambda n, start=start: check(n, fh.tell() - start))
             try:
                 if folder is not current:
                     current = folder

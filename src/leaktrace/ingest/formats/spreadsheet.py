@@ -30,6 +30,16 @@ def read(doc: Document, result: ReadResult) -> Iterator[Unit]:
         try:
             sheets = [(name, lambda rows=rows: rows) for name, rows in _xlrd_sheets(doc)]
         except Exception as exc2:  # noqa: BLE001
+            if "Can't find workbook" in str(exc2) and _encrypted_office(doc):
+                yield Unreadable("encrypted Office document (password required)")
+                return
+            if "Can't find workbook" in str(exc2):   # an OLE2 file, but no workbook: a document's text runs
+                from . import ole
+
+                result.format = "ole"
+                result.notes.append("OLE2 compound file without a workbook: its text runs read")
+                yield from ole.read(doc, result)
+                return
             yield Unreadable(f"cannot open workbook: {exc}; xlrd: {exc2}")
             return
     for name, rows in sheets:
@@ -37,6 +47,16 @@ def read(doc: Document, result: ReadResult) -> Iterator[Unit]:
             yield from sheet_batches(result, name, rows())
         except Exception as exc:  # noqa: BLE001 - one bad sheet does not lose the others
             yield Unreadable(f"sheet {name}: {type(exc).__name__}: {exc}; the rest of the sheet was not read")
+
+
+_ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")   # the stream of a password-protected OOXML file
+
+
+def _encrypted_office(doc: Document) -> bool:
+    """An OLE2 file holding an encrypted OOXML package (its directory names the stream; looked for in
+    the first 4 MiB)."""
+    with doc.open() as fh:
+        return _ENCRYPTED_PACKAGE in fh.read(4 << 20)
 
 
 def _calamine_book(doc: Document) -> Any:
