@@ -164,15 +164,20 @@ def test_profile_names_are_values_in_sql_not_sql_text(tmp_path):
     cli("refs", "add", "hotel", str(tmp_path / "ref.csv"), "--case", str(case))
     quoted, injected = "o'clock data", "x') THEN 'y' END; --"
     found = []
-    for roles in (["it's", "hotel"], ["it's"]):     # the first matches every record, the second none
+    for roles in (["hotel"], ["balance"]):     # the first matches every record, the second none
         profile = tmp_path / "custom.yaml"
         profile.write_text(json.dumps({     # YAML is a superset of JSON
-            "id": "custom", "title": "t", "version": "1", "unit": "records", "levels": [],
+            "id": "custom", "title": "t", "version": "1", "levels": [],
             "categories": {quoted: {"tier": 0, "zh": "a", "en": "a"}, injected: {"tier": 0, "zh": "b", "en": "b"}},
             "rules": [{"category": quoted, "all": [roles]}], "default": injected}), encoding="utf-8")
         counts = json.loads(cli("count", "--case", str(case), "--profile", str(profile), "--json").stdout)
         found.append({cat for h in counts["holders"].values() for cat, n in h["records"].items() if n})
     assert found == [{quoted}, {injected}]
+    # a role is never SQL text either: one no record carries (`it's`) is refused when the profile loads
+    profile.write_text(profile.read_text("utf-8").replace('"balance"', '"it\'s"'), encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "leaktrace", "count", "--case", str(case), "--profile", str(profile)],
+                         capture_output=True, text=True)
+    assert run.returncode == 2 and "role \"it's\" is not a role any record carries" in " ".join(run.stderr.split())
 
 
 def test_redacting_many_strings_together_masks_each_as_alone():

@@ -13,17 +13,13 @@ from ..case.schema import FINDINGS, RECORDS
 from ..case.store import Batch
 from ..ingest.units import Document, TableBatch, TextBlock
 from .records import Hits, fields_json, first_name, row_ids, row_text
-from .roles import NON_SUBJECT_ROLES, TYPE_ROLES
+from .roles import FIELD_ROLES, NON_SUBJECT_ROLES, TYPE_ROLES
 from .table import TableScan, columns_of, scan_table
 from .text import LineRecords, Run, TextScan, line_records, scan_text
 from .patterns import RANK
 from .validate import MASKED, type_dictionary
 
 ID_ROLES = frozenset(TYPE_ROLES.values())
-# Roles kept as typed fields of a record (identifiers are kept apart, in `ids`).
-FIELD_ROLES = frozenset({"address", "plate", "vin", "checkin", "checkout", "hotel", "room", "diagnosis",
-                         "hospital", "visit", "duration", "cell", "lon", "lat", "credit_score", "overdue",
-                         "loan", "balance", "branch", "order", "item", "amount", "policy", "time"})
 QUEUE_CHARS = 4 << 20  # text queued across documents before it is scanned as one run
 
 
@@ -104,7 +100,7 @@ class Detector:
         self._emit(docs[0].batch, "records", owners, {
             "record": owners.numbers(), "kind": _repeated("line", n), "dataset": owners.paths(),
             "row": lines, "locator": _locator(_parts(run, recs.blocks), "byte ", offsets, " line ", lines),
-            "ids": recs.ids, "other_ids": recs.other_ids, "name": recs.names,
+            "ids": recs.ids, "other_ids": recs.other_ids, "name": recs.names, "fields": recs.fields,
             "valid": recs.ids.is_valid(), "text": recs.text,
         })
 

@@ -3,55 +3,49 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from stdnum import luhn
 
-# Header words (lower-case, Chinese and English) -> role. The first rule that matches wins,
-# so more specific words come first.
-HEADER_RULES: list[tuple[str, tuple[str, ...]]] = [
-    ("device", ("imei", "meid", "imsi", "esn", "串号", "设备号", "设备识别码", "终端号", "终端标识")),
-    ("callee", ("被叫", "对方号码", "callee", "called", "to_number", "b_number")),
-    ("caller", ("主叫", "本机号码", "caller", "calling", "from_number", "a_number")),
-    ("counterparty", ("交易对方", "对方账号", "对方", "counterparty", "payee", "payer")),
-    ("cn_id", ("身份证", "证件号", "证件号码", "公民身份", "id_number", "id no", "idno", "id_no", "id card",
-               "idcard", "id_card", "sfz", "identity")),
-    ("card", ("卡号", "银行卡", "账号", "card", "account_no", "acct")),
-    ("email", ("邮箱", "电子邮件", "email", "e-mail", "mail")),
-    ("mobile", ("手机", "电话", "联系方式", "联系电话", "号码", "mobile", "phone", "tel", "cell_phone", "msisdn")),
-    ("address", ("地址", "住址", "收货地址", "address", "addr")),
-    ("plate", ("车牌", "号牌", "plate")),
-    ("vin", ("车架号", "vin")),
-    ("checkin", ("入住", "checkin", "check_in", "check-in")),
-    ("checkout", ("退房", "离店", "checkout", "check_out", "check-out")),
-    ("hotel", ("酒店", "宾馆", "旅馆", "hotel")),
-    ("room", ("房间", "房号", "room")),
-    ("diagnosis", ("诊断", "病情", "疾病", "diagnosis", "disease")),
-    ("hospital", ("医院", "科室", "hospital", "clinic")),
-    ("visit", ("就诊", "visit")),
-    ("duration", ("时长", "通话时长", "duration")),
-    ("cell", ("基站", "小区", "cell_id", "cell", "lac")),
-    ("lon", ("经度", "lon", "lng", "longitude")),
-    ("lat", ("纬度", "lat", "latitude")),
-    ("credit_score", ("信用分", "征信", "评分", "credit", "score")),
-    ("overdue", ("逾期", "overdue")),
-    ("loan", ("贷款", "借款", "loan")),
-    ("balance", ("余额", "存款", "资产", "balance", "deposit")),
-    ("branch", ("开户行", "网点", "支行", "branch", "bank")),
-    ("name", ("姓名", "名字", "客户名", "收货人", "收件人", "户名", "车主", "患者", "name", "receiver", "customer")),
-    ("policy", ("保单", "保险", "policy", "insurance")),
-    ("order", ("订单", "单号", "order")),
-    ("item", ("商品", "货品", "品名", "item", "goods", "product")),
-    ("amount", ("金额", "价格", "消费", "amount", "price", "total")),
-    ("time", ("时间", "日期", "time", "date", "datetime", "timestamp")),
-    ("qq", ("qq",)),
-    ("wechat", ("微信", "wechat", "wxid")),
-]
+from ..datafile import read_yaml
+
+VOCABULARY = Path(__file__).with_name("header_roles.yaml")
+
+
+def load_vocabulary(path: Path = VOCABULARY) -> list[tuple[str, tuple[str, ...]]]:
+    """(role, header words) in the file's order, checked: each role once, words lower-case strings."""
+    data = read_yaml(path)
+    if not isinstance(data, dict) or not data:
+        raise ValueError(f"{path}: expected a mapping of role -> list of header words")
+    rules = []
+    for role, words in data.items():
+        if not isinstance(words, list) or not words:
+            raise ValueError(f"{path}: {role}: expected a non-empty list of header words, got {words!r}")
+        for w in words:
+            if not isinstance(w, str) or not w.strip() or w != w.lower():
+                raise ValueError(f"{path}: {role}: header word {w!r} is not a non-empty lower-case string "
+                                 "(headers are lower-cased before they are matched)")
+        rules.append((str(role), tuple(words)))
+    return rules
+
+
+# Header words (lower-case, Chinese and English) -> role, from `header_roles.yaml`. The first
+# rule that matches wins, so more specific words come first.
+HEADER_RULES: list[tuple[str, tuple[str, ...]]] = load_vocabulary()
 
 # Roles whose identifiers belong to someone other than the record's subject.
 NON_SUBJECT_ROLES = frozenset({"callee", "counterparty"})
 # Columns of device numbers (IMEI, IMSI): their 15 digits pass for first-generation resident IDs
 # one time in several, but nothing in them identifies a person, so nothing is taken from them.
 DEVICE_ROLES = frozenset({"device"})
+# Roles kept as typed fields of a record (identifiers are kept apart, in `ids`).
+FIELD_ROLES = frozenset({"address", "plate", "vin", "checkin", "checkout", "hotel", "room", "diagnosis",
+                         "hospital", "visit", "duration", "cell", "lon", "lat", "credit_score", "overdue",
+                         "loan", "balance", "branch", "order", "item", "amount", "policy", "time"})
+# Roles a text line's record can carry: what a chat-log message says (`messages.py`).
+LINE_ROLES = frozenset({"message"})
+# Roles a record's `fields` can carry: the roles a profile's category rules can test.
+RECORD_ROLES = FIELD_ROLES | NON_SUBJECT_ROLES | LINE_ROLES
 
 # Identifier type found in a column's values -> role.
 TYPE_ROLES = {"cn_id": "cn_id", "cn_mobile": "mobile", "bank_card": "card", "email": "email"}

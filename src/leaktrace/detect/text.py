@@ -19,6 +19,7 @@ import pyarrow.compute as pc
 from ..ingest.decode import ESC_BASE, codec_of
 from ..ingest.units import TextBlock
 from .matcher import find
+from .messages import message_fields
 from .normalize import for_matching
 from .names import line_name
 from .records import Hits, line_ids
@@ -88,6 +89,7 @@ class LineRecords:
     names: pa.Array
     ids: pa.Array
     other_ids: pa.Array
+    fields: pa.Array            # JSON, `{"message": ...}` on chat-log messages (`messages.py`), else null
 
     def __len__(self) -> int:
         return len(self.lines)
@@ -104,7 +106,8 @@ def scan_text(run: Run) -> TextScan:
 
 
 def line_records(run: Run, scan: TextScan) -> LineRecords:
-    """One record per line that carries person identifiers, valid or invalid, with its text and a name."""
+    """One record per line that carries person identifiers, valid or invalid, with its text, a name
+    and, on a chat-log message, what was said."""
     recs = line_ids(Hits(scan.keys, scan.codes, scan.values))
     person = PERSON_CODES[scan.codes]
     first = np.searchsorted(scan.keys[person], recs.keys, side="left")
@@ -119,7 +122,7 @@ def line_records(run: Run, scan: TextScan) -> LineRecords:
     names = [named[p] for p in prefixes]
     return LineRecords(which, scan.lines[person][first], _byte_offsets(run, which, line_start),
                        pc.utf8_rtrim(pa.array(bodies, pa.string()), "\r"), pa.array(names, pa.string()),
-                       recs.ids, recs.other_ids)
+                       recs.ids, recs.other_ids, message_fields(prefixes, bodies))
 
 
 def _line_numbers(run: Run, which: np.ndarray, keys: np.ndarray) -> np.ndarray:

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
+from ..datafile import read_yaml
+from .schema import ProfileError, check
 
 HERE = Path(__file__).parent
 
@@ -59,10 +60,14 @@ def available() -> list[str]:
 
 @lru_cache(maxsize=None)
 def load(name: str) -> Profile:
-    """A profile by id (a YAML file in this folder) or by path to a YAML file."""
+    """A profile by id (a YAML file in this folder) or by path to a YAML file, checked (`schema.check`)."""
     path = Path(name) if name.endswith((".yaml", ".yml")) else HERE / f"{name}.yaml"
     if not path.exists():
-        raise ValueError(f"unknown profile {name!r}; available: {', '.join(available())}")
-    data = yaml.safe_load(path.read_text("utf-8"))
+        raise ProfileError(f"unknown profile {name!r}; available: {', '.join(available())}")
+    try:
+        data = read_yaml(path)
+    except ValueError as exc:
+        raise ProfileError(f"profile {exc}") from None
+    check(path, data)
     rules = tuple(Rule(r["category"], tuple(frozenset(g) for g in r["all"])) for r in data.get("rules", []))
     return Profile(data["id"], data, rules)

@@ -8,9 +8,9 @@ from . import Profile
 def assess(profile: Profile, records: dict[str, int], insider: bool = False) -> dict:
     """Which thresholds the per-category counts meet, and by which numbers.
 
-    Each category alone against its threshold (halved for insiders); then, where no
-    category meets a level alone, the categories together in proportion (sum of
-    count / threshold >= 1 for a level with factor 1).
+    Each category alone against its threshold (halved for insiders); then, for a profile
+    with `mixed: proportional`, the categories together in proportion (sum of
+    count / threshold >= 1 for a level with factor 1) where that reaches a higher level.
     """
     levels = profile.data.get("levels", [])
     if not levels:
@@ -29,7 +29,7 @@ def assess(profile: Profile, records: dict[str, int], insider: bool = False) -> 
                 break
     best = _highest(levels, [i["level"] for i in items])
     mixed = None
-    for level in reversed(levels):
+    for level in reversed(levels if profile.data.get("mixed") == "proportional" else []):
         if share >= level["factor"]:
             mixed = {"level": level["name"], "proportional_sum": round(share, 4), "needed": level["factor"]}
             break

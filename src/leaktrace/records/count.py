@@ -20,7 +20,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..case.store import CaseStore
-from ..engines import Engine, open_engine
+from ..detect.roles import LINE_ROLES
+from ..engines import Dialect, Engine, open_engine
 from ..profiles import Profile
 from ..resolve.persons import resolve_persons
 from ..resolve.shared_keys import split_edges_sql, split_shared_keys
@@ -38,6 +39,12 @@ LEAKED_SHARE = 0.5
 DENSITY = 0.5
 # SQL: the role list of `count_rows.roles` (roles joined by commas).
 _ROLE_LIST = "CASE WHEN roles = '' THEN [] ELSE string_split(roles, ',') END"
+
+
+def _shared_roles(dialect: Dialect, roles: str) -> str:
+    """SQL: the role list `roles` without the roles of single lines (`LINE_ROLES`): one chat message
+    in a chat export makes neither the export nor a reference holding it communication content."""
+    return dialect.list_filter(roles, "r", f"r NOT IN ({', '.join(repr(r) for r in sorted(LINE_ROLES))})")
 
 
 @dataclass
@@ -75,7 +82,7 @@ def prepare(engine: Engine, profile: Profile, link: str = "exact",
     case_of_roles, params = rule(_ROLE_LIST)
     engine.materialize("roles_category", f"""
         SELECT roles, {case_of_roles} AS category FROM (SELECT DISTINCT roles FROM count_rows)""", params)
-    case_of_roles, params = rule("roles")
+    case_of_roles, params = rule(_shared_roles(d, "roles"))
     engine.materialize("source_category", f"""
         SELECT source, {case_of_roles} AS category
         FROM (SELECT source, list_distinct(flatten(list(DISTINCT roles_present))) AS roles FROM ref GROUP BY source)""",
