@@ -106,7 +106,7 @@ class IsolatedReader:
                 payload = ("path", temp)
             conn = self._worker()
             conn.send((fmt, doc.path, doc.name, doc.size, doc.depth, payload))
-            deadline = time.monotonic() + self.limits.base_seconds + doc.size / self.limits.bytes_per_second
+            deadline = time.monotonic() + self._seconds(doc)
             while True:
                 left = deadline - time.monotonic()
                 if left <= 0 or not conn.poll(left):

@@ -119,7 +119,10 @@ class Scanner:
                     self._isolate_all = attempts == 1
                     self._scan_file(ef, batch)
                 self._isolate_all = False
-                files_in, size = self._after_file(ef, files_in + 1, size + ef.size)
+                files_in, size = files_in + 1, size + ef.size
+                self.stats.files += 1
+                self.stats.bytes += ef.size
+                self._progress(ef)
                 if files_in >= self.batch_files or size >= self.batch_bytes or time.monotonic() - since > self.batch_seconds:
                     self._commit(batch)
                     self.store.inflight.clear()
@@ -129,12 +132,6 @@ class Scanner:
         finally:
             self.isolated.close()
         return self.stats
-
-    def _after_file(self, ef: EvidenceFile, files_in: int, size: int) -> tuple[int, int]:
-        self.stats.files += 1
-        self.stats.bytes += ef.size
-        self._progress(ef)
-        return files_in, size
 
     def _died_twice(self, ef: EvidenceFile) -> None:
         """Record a file on which the scan process died twice (the second time reading it in the worker)."""
